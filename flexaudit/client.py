@@ -1,0 +1,219 @@
+"""The one place that talks HTTP: the official Twilio SDK over a guarded transport.
+
+`GuardedHttpClient` is what the SDK calls for every request. It
+- refuses any method but GET before anything leaves the process (a scan only reads),
+- maps `https://<sub>.<…>twilio.com/<path>` to `<api_base_url>/<sub>/<path>` when asked,
+- bounds requests in flight (the scan shares the account's REST concurrency
+  limit with production traffic) and halves that bound when Twilio answers 429,
+- retries 429, 5xx and connection errors with capped exponential backoff and jitter,
+- applies a timeout to every request.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from twilio.http import HttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from flexaudit import __version__
+from flexaudit.settings import Credentials, Target
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class WriteRefused(Exception):
+    """Something tried to send a non-GET request; flexaudit never writes."""
+
+
+class ApiUnreachable(Exception):
+    """The API did not answer (connection refused, reset, timed out) after every retry."""
+
+
+def map_url(url: str, api_base_url: str | None) -> str:
+    """Where a request the SDK addressed to `url` really goes (contract: base-URL mapping)."""
+    if api_base_url is None:
+        return url
+    parts = urlsplit(url)
+    host = (parts.hostname or "api.twilio.com").lower()
+    if not host.endswith("twilio.com"):
+        # Only Twilio hosts are remapped; anything else would be a bug, and refusing
+        # is safer than leaking credentials to an unexpected host.
+        raise WriteRefused(f"refusing a request to a non-Twilio host: {host}")
+    sub = host.split(".", 1)[0]
+    mapped = f"{api_base_url.rstrip('/')}/{sub}{parts.path}"
+    return f"{mapped}?{parts.query}" if parts.query else mapped
+
+
+class AdaptiveLimiter:
+    """At most `limit` requests in flight; the limit halves on throttling and creeps back up."""
+
+    def __init__(self, maximum: int, clock=time.monotonic):
+        self.maximum = max(1, maximum)
+        self.limit = self.maximum
+        self._in_flight = 0
+        self._successes = 0
+        self._last_cut = float("-inf")
+        self._clock = clock
+        self._cond = threading.Condition()
+
+    def acquire(self) -> None:
+        with self._cond:
+            while self._in_flight >= self.limit:
+                self._cond.wait()
+            self._in_flight += 1
+
+    def release(self, throttled: bool) -> None:
+        with self._cond:
+            self._in_flight -= 1
+            now = self._clock()
+            if throttled:
+                self._successes = 0
+                # One cut per second: a burst of 429s from one moment is one signal.
+                if now - self._last_cut >= 1.0:
+                    self.limit = max(1, self.limit // 2)
+                    self._last_cut = now
+            else:
+                self._successes += 1
+                if self.limit < self.maximum and self._successes >= 4 * self.limit:
+                    self.limit += 1
+                    self._successes = 0
+            self._cond.notify_all()
+
+
+@dataclass
+class RequestStats:
+    requests: int = 0  # HTTP exchanges attempted, retries included
+    retries: int = 0
+    throttled: int = 0  # 429 answers
+    server_errors: int = 0  # 5xx answers
+    connection_errors: int = 0
+
+
+class GuardedHttpClient(HttpClient):
+    def __init__(
+        self,
+        api_base_url: str | None = None,
+        concurrency: int = 8,
+        timeout: float = 30.0,
+        max_attempts: int = 6,
+        backoff_base: float = 0.25,
+        backoff_cap: float = 8.0,
+        sleep=time.sleep,
+        rng: random.Random | None = None,
+    ):
+        super().__init__(logger=_silent_logger(), is_async=False, timeout=timeout)
+        self.api_base_url = api_base_url
+        self.concurrency = max(1, concurrency)
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.limiter = AdaptiveLimiter(self.concurrency)
+        self.stats = RequestStats()
+        self._stats_lock = threading.Lock()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._local = threading.local()
+
+    def _session(self) -> requests.Session:
+        # requests.Session is not documented thread-safe: one per worker thread.
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = True  # HTTP(S)_PROXY is honoured, as twilio-cli does
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=4, max_retries=0)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            self._local.session = session
+        return session
+
+    def _count(self, **deltas: int) -> None:
+        with self._stats_lock:
+            for name, delta in deltas.items():
+                setattr(self.stats, name, getattr(self.stats, name) + delta)
+
+    def request(self, method, url, params=None, data=None, headers=None, auth=None,
+                timeout=None, allow_redirects=False) -> Response:
+        if str(method).upper() != "GET":
+            raise WriteRefused(f"flexaudit is read-only: refused a {str(method).upper()} request before sending it")
+        target = map_url(url, self.api_base_url)
+        timeout = timeout or self.timeout
+        last_error: Exception | None = None
+        for attempt in range(self.max_attempts):
+            if attempt:
+                self._count(retries=1)
+            self.limiter.acquire()
+            throttled = False
+            try:
+                self._count(requests=1)
+                resp = self._session().get(
+                    target, params=params, headers=headers, auth=auth,
+                    timeout=(min(10.0, timeout), timeout), allow_redirects=False,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                self._count(connection_errors=1)
+                last_error = exc
+                resp = None
+            if resp is not None and resp.status_code == 429:
+                throttled = True
+                self._count(throttled=1)
+            elif resp is not None and resp.status_code >= 500:
+                self._count(server_errors=1)
+            self.limiter.release(throttled)
+
+            if resp is not None and resp.status_code not in RETRY_STATUSES:
+                return Response(resp.status_code, resp.text, resp.headers)
+            if attempt + 1 == self.max_attempts:
+                break
+            self._sleep(self._backoff(attempt, resp))
+
+        if resp is not None:
+            # Out of retries on 429/5xx: let the SDK raise its TwilioRestException.
+            return Response(resp.status_code, resp.text, resp.headers)
+        raise ApiUnreachable(_describe_unreachable(target, last_error, self.max_attempts))
+
+    def _backoff(self, attempt: int, resp) -> float:
+        delay = self._rng.uniform(0, min(self.backoff_cap, self.backoff_base * (2 ** attempt)))
+        retry_after = resp.headers.get("Retry-After") if resp is not None else None
+        if retry_after:
+            try:
+                delay = max(delay, min(float(retry_after), 30.0))
+            except ValueError:
+                pass  # an HTTP-date Retry-After is rare on Twilio; our own backoff stands
+        return delay
+
+
+def _describe_unreachable(target: str, error: Exception | None, attempts: int) -> str:
+    parts = urlsplit(target)
+    where = f"{parts.scheme}://{parts.netloc}"
+    kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
+    return f"{where} did not answer ({kind}, {attempts} attempts)"
+
+
+def _silent_logger():
+    import logging
+
+    logger = logging.getLogger("flexaudit.http")
+    logger.propagate = False
+    logger.addHandler(logging.NullHandler())
+    return logger
+
+
+def make_client(credentials: Credentials, target: Target, http_client: GuardedHttpClient) -> Client:
+    client = Client(
+        username=credentials.username,
+        password=credentials.password,
+        account_sid=credentials.account_sid,
+        region=target.region,
+        edge=target.edge,
+        http_client=http_client,
+    )
+    client.user_agent_extensions = [f"flexaudit/{__version__}"]
+    return client
