@@ -1,0 +1,54 @@
+"""Coercion of SDK attribute values into the Inventory's plain types.
+
+Twilio (or anything behind --api-base-url) may send a field with an
+unexpected type; the Inventory keeps its declared types so the snapshot always
+loads again, and an odd value becomes None rather than a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def flag(value) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def integer(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def mapping(value) -> dict | None:
+    return value if isinstance(value, dict) else None
+
+
+def listing(value) -> list | None:
+    return value if isinstance(value, list) else None
+
+
+def timestamp(value) -> str | None:
+    """ISO-8601 UTC for a datetime the SDK parsed; a string it could not parse is kept as is."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value if isinstance(value, str) else None
+
+
+def utc_day(value) -> str | None:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).date().isoformat()
+    return None
+
+
+def capabilities(value) -> dict[str, bool] | None:
+    if not isinstance(value, dict):
+        return None
+    # 2010 numbers use lowercase keys, Proxy/Messaging pools sometimes upper case (SMS, MMS)
+    return {str(k).lower(): v for k, v in value.items() if isinstance(v, bool)}

@@ -1,0 +1,43 @@
+"""Flex configuration (singleton) and Flex Flows, the legacy addresses."""
+
+from flexaudit.inventory import FlexConfiguration, FlexFlow
+from flexaudit.scan import fields
+from flexaudit.scan.context import ScanContext
+
+PAGE_SIZE = 1000
+
+
+def scan_flex_configuration(ctx: ScanContext) -> FlexConfiguration:
+    cfg = ctx.client.flex_api.v1.configuration().fetch()
+    return FlexConfiguration(
+        account_sid=fields.text(cfg.account_sid),
+        chat_service_instance_sid=fields.text(cfg.chat_service_instance_sid),
+        flex_service_instance_sid=fields.text(cfg.flex_service_instance_sid),
+        messaging_service_instance_sid=fields.text(cfg.messaging_service_instance_sid),
+        ui_version=fields.text(cfg.ui_version),
+        service_version=fields.text(cfg.service_version),
+        status=fields.text(cfg.status),
+        taskrouter_workspace_sid=fields.text(cfg.taskrouter_workspace_sid),
+        taskrouter_target_workflow_sid=fields.text(cfg.taskrouter_target_workflow_sid),
+    )
+
+
+def scan_flex_flows(ctx: ScanContext) -> list[FlexFlow]:
+    flows = [
+        FlexFlow(
+            sid=fields.text(f.sid) or "",
+            friendly_name=fields.text(f.friendly_name),
+            chat_service_sid=fields.text(f.chat_service_sid),
+            channel_type=fields.text(f.channel_type),
+            contact_identity=fields.text(f.contact_identity),
+            enabled=fields.flag(f.enabled),
+            integration_type=fields.text(f.integration_type),
+            integration=fields.mapping(f.integration),
+            long_lived=fields.flag(f.long_lived),
+            janitor_enabled=fields.flag(f.janitor_enabled),
+            date_created=fields.timestamp(f.date_created),
+        )
+        for f in ctx.client.flex_api.v1.flex_flow.stream(page_size=PAGE_SIZE)
+    ]
+    ctx.progress(f"flex flows: {len(flows)}")
+    return flows
