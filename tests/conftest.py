@@ -1,0 +1,31 @@
+"""Shared fixtures: the demo scenario, emulators, and a real-SDK client pointed at them."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from flexaudit.client import GuardedHttpClient, make_client
+from flexaudit.emulator import Emulator, demo_scenario_path
+from flexaudit.settings import Credentials, Target
+
+
+@pytest.fixture(scope="session")
+def demo_scenario_dict() -> dict:
+    with open(demo_scenario_path(), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@pytest.fixture
+def demo_scenario(demo_scenario_dict) -> dict:
+    """A fresh deep copy each test may change freely."""
+    return copy.deepcopy(demo_scenario_dict)
+
+
+def sdk_client(emulator: Emulator, token: str | None = None, **http_options):
+    """The real Twilio SDK over flexaudit's transport, aimed at an emulator."""
+    http = GuardedHttpClient(api_base_url=emulator.base_url, **http_options)
+    creds = Credentials(emulator.account_sid, emulator.account_sid, token or emulator.auth_token)
+    return make_client(creds, Target(api_base_url=emulator.base_url), http), http
