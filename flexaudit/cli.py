@@ -1,0 +1,145 @@
+"""Command line: parse options, call the pipeline, map every failure to one line and an exit code.
+
+Exit codes (contract): 0 clean, 1 findings at or above --fail-on, 2 usage /
+credential / input-file error, 3 scan incomplete. When several apply: 2, 1, 3, 0.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import click
+
+from flexaudit import __version__
+from flexaudit.emulator.command import emulator_command
+from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
+
+FORMATS = ("md", "html", "json", "csv")
+SEVERITY_NAMES = ("info", "low", "medium", "high", "critical")
+
+
+class OneLineErrors(click.Group):
+    """Every error is one line on stderr, never a traceback."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        extra.pop("standalone_mode", None)
+        try:
+            rv = super().main(args=args, prog_name=prog_name or "flexaudit", standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            _error(exc.format_message().replace("\n", " ") + hint)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            _error(exc.format_message().replace("\n", " "))
+            sys.exit(exc.exit_code)
+        except Failure as exc:
+            _error(str(exc))
+            sys.exit(exc.code)
+        except (click.Abort, KeyboardInterrupt):
+            _error("interrupted")
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+            if os.environ.get("FLEXAUDIT_DEBUG"):
+                raise
+            _error(f"internal error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                   "(set FLEXAUDIT_DEBUG=1 for details, and please report it)")
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _error(message: str) -> None:
+    click.echo(f"flexaudit: error: {message}", err=True)
+
+
+def _parse_as_of(value: str | None) -> date:
+    if value is None:
+        return datetime.now(timezone.utc).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Failure("--as-of must be a date in the form YYYY-MM-DD") from None
+
+
+def _output_options(fn):
+    options = [
+        click.option("--output-dir", type=click.Path(path_type=Path),
+                     help="Where files go (default: reports/<account_sid>-<UTC timestamp>/). Never overwrites."),
+        click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+                     help="Report format; repeat for several (default: all four)."),
+        click.option("--fail-on", type=click.Choice(SEVERITY_NAMES, case_sensitive=False),
+                     help="Exit 1 if an unsuppressed finding is at or above this severity."),
+        click.option("--as-of", help="Evaluate dates (end-of-life countdowns) as of YYYY-MM-DD (default: today, UTC)."),
+        click.option("--suppressions", type=click.Path(path_type=Path),
+                     help="Waivers file (TOML or JSON) with [[suppress]] entries."),
+        click.option("--quiet", is_flag=True, help="No terminal summary; errors only."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flexaudit")
+def cli():
+    """Audit a Twilio Flex account's legacy messaging and plan its move to Flex Conversations."""
+
+
+@cli.command()
+@click.option("--account-sid", envvar="TWILIO_ACCOUNT_SID", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
+@click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", help="Auth token. Env: TWILIO_AUTH_TOKEN.")
+@click.option("--api-key", envvar="TWILIO_API_KEY", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
+@click.option("--api-secret", envvar="TWILIO_API_SECRET", help="The API key's secret. Env: TWILIO_API_SECRET.")
+@click.option("--region", envvar="TWILIO_REGION", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
+@click.option("--edge", envvar="TWILIO_EDGE", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
+@click.option("--api-base-url", envvar="FLEXAUDIT_API_BASE_URL",
+              help="Send every request to URL/<subdomain>/<path> instead of *.twilio.com. Env: FLEXAUDIT_API_BASE_URL.")
+@click.option("--demo", is_flag=True, help="Scan the bundled demo account through the in-process emulator; no credentials needed.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Requests in flight at once (the scan shares the account's REST concurrency limit).")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
+              help="Seconds to wait for one response before retrying it.")
+@_output_options
+def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo, concurrency, timeout,
+         output_dir, formats, fail_on, as_of, suppressions, quiet):
+    """Scan one account (or --demo), evaluate the rules, write the reports."""
+    from flexaudit.commands.scan import run_scan_command
+
+    return run_scan_command(
+        account_sid=account_sid, auth_token=auth_token, api_key=api_key, api_secret=api_secret,
+        region=region, edge=edge, api_base_url=api_base_url, demo=demo, concurrency=concurrency,
+        timeout=timeout, output_dir=output_dir, formats=formats or FORMATS, fail_on=fail_on,
+        as_of=_parse_as_of(as_of), suppressions=suppressions, quiet=quiet,
+    )
+
+
+@cli.command()
+@click.argument("snapshot_path", metavar="SNAPSHOT.json", type=click.Path(path_type=Path))
+@_output_options
+def report(snapshot_path, output_dir, formats, fail_on, as_of, suppressions, quiet):
+    """Re-run the rules and render reports from a saved inventory, offline."""
+    from flexaudit.commands.report import run_report_command
+
+    return run_report_command(
+        snapshot_path=snapshot_path, output_dir=output_dir, formats=formats or FORMATS, fail_on=fail_on,
+        as_of=_parse_as_of(as_of), suppressions=suppressions, quiet=quiet,
+    )
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(("md", "json")), default="md", show_default=True)
+def rules(fmt):
+    """The rule catalog: id, severity, title, rationale, fix."""
+    from flexaudit.rules.catalog import render_json, render_markdown
+
+    click.echo(render_json() if fmt == "json" else render_markdown(), nl=False)
+    return EXIT_OK
+
+
+cli.add_command(emulator_command, name="emulator")
+
+
+def main(argv=None):
+    cli.main(args=argv)

@@ -1,0 +1,1 @@
+"""The bodies of the CLI commands: each returns the process exit code."""

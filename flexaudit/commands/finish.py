@@ -1,0 +1,54 @@
+"""What `scan` and `report` share once they hold an Inventory: audit, write, summarise, exit code."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from flexaudit.audit import audit
+from flexaudit.exits import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Failure
+from flexaudit.findings import Severity
+from flexaudit.inventory import Inventory
+from flexaudit.output import OutputError, check_writable, planned_files, write_outputs
+from flexaudit.report.terminal import render_terminal_summary
+from flexaudit.rules import all_rules
+from flexaudit.suppressions import SuppressionsError, load_waivers
+
+
+def load_suppressions(path: Path | None):
+    if path is None:
+        return []
+    try:
+        return load_waivers(path, known_rule_ids={r.id for r in all_rules()})
+    except SuppressionsError as exc:
+        raise Failure(str(exc)) from None
+
+
+def prepare_output_dir(out_dir: Path, formats, with_inventory: bool) -> None:
+    try:
+        check_writable(out_dir, planned_files(formats, with_inventory))
+    except OutputError as exc:
+        raise Failure(str(exc)) from None
+
+
+def finish(inventory: Inventory, *, as_of: date, waivers, out_dir: Path, formats, fail_on: str | None,
+           quiet: bool, write_inventory: bool) -> int:
+    report = audit(inventory, as_of, waivers)
+    try:
+        written = write_outputs(report, inventory if write_inventory else None, out_dir, formats)
+    except OSError as exc:
+        raise Failure(f"cannot write reports to {out_dir}: {exc.strerror or exc}") from None
+    if not quiet:
+        click.echo(render_terminal_summary(report, written, color=sys.stdout.isatty()))
+    incomplete = [c.family for c in report.coverage if not c.complete]
+    if incomplete:
+        click.echo(f"flexaudit: scan incomplete: could not read {', '.join(incomplete)}; "
+                   "the reports say which rules were skipped", err=True)
+    if fail_on is not None:
+        threshold = Severity.parse(fail_on)
+        if any(not f.suppressed and f.severity >= threshold for f in report.findings):
+            return EXIT_FINDINGS
+    return EXIT_INCOMPLETE if incomplete else EXIT_OK

@@ -1,0 +1,63 @@
+"""Where report files go, and the promise never to overwrite what a user has."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from flexaudit import snapshot
+from flexaudit.inventory import Inventory
+from flexaudit.report import RENDERERS
+from flexaudit.report.model import Report
+
+INVENTORY_FILENAME = "flexaudit-inventory.json"
+ALL_FORMATS = ("md", "html", "json", "csv")
+
+
+class OutputError(Exception):
+    """The output directory cannot be used as asked (exit 2, before anything is scanned)."""
+
+
+def planned_files(formats, with_inventory: bool) -> list[str]:
+    names = [RENDERERS[f].filename for f in formats]
+    return names + ([INVENTORY_FILENAME] if with_inventory else [])
+
+
+def default_output_dir(account_sid: str, started: datetime, root: Path = Path("reports")) -> Path:
+    """reports/<sid>-<UTC stamp>/, suffixed -2, -3 … if a run in the same second got there first."""
+    base = root / f"{account_sid}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def check_writable(out_dir: Path, names: list[str]) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--output-dir {out_dir} exists and is not a directory")
+    clashes = [n for n in names if (out_dir / n).exists()]
+    if clashes:
+        raise OutputError(f"{out_dir / clashes[0]} already exists; flexaudit never overwrites a report: "
+                          "choose another --output-dir")
+
+
+def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, formats) -> list[Path]:
+    """Write every file; a file that already exists is never replaced (checked again, atomically)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        renderer = RENDERERS[fmt]
+        written.append(_write_new(out_dir / renderer.filename, renderer.render(report)))
+    if inventory is not None:
+        written.append(_write_new(out_dir / INVENTORY_FILENAME, snapshot.dumps(inventory)))
+    return written
+
+
+def _write_new(path: Path, text: str) -> Path:
+    # O_EXCL: if something appeared since the check, fail rather than clobber it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    return path
