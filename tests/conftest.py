@@ -29,3 +29,26 @@ def sdk_client(emulator: Emulator, token: str | None = None, **http_options):
     http = GuardedHttpClient(api_base_url=emulator.base_url, **http_options)
     creds = Credentials(emulator.account_sid, emulator.account_sid, token or emulator.auth_token)
     return make_client(creds, Target(api_base_url=emulator.base_url), http), http
+
+
+# Tests that send writes on purpose, straight to the emulator, to prove it refuses them.
+_WRITES_ON_PURPOSE = {"test_emulator_http.py"}
+
+
+@pytest.fixture(autouse=True)
+def every_scan_only_reads(request, monkeypatch):
+    """The read-only guarantee, checked after every test: no emulator a test started
+    (directly, or inside `flexaudit scan --demo`) ever received a request other than GET."""
+    started: list[Emulator] = []
+    original_stop = Emulator.stop
+
+    def stop_and_remember(self):
+        started.append(self)
+        return original_stop(self)
+
+    monkeypatch.setattr(Emulator, "stop", stop_and_remember)
+    yield
+    if request.node.path.name in _WRITES_ON_PURPOSE:
+        return
+    writes = [(r["method"], r["path"]) for emu in started for r in emu.requests if r["method"] != "GET"]
+    assert not writes, f"non-GET requests reached the emulator: {writes[:5]}"

@@ -1,0 +1,79 @@
+"""Guarantees of the contract, proven on real processes: no credential ever leaves in
+any file, stdout, stderr or request log; customer identities are never listed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flexaudit.emulator import Emulator
+
+TOKEN = "7e57ab1e" * 4  # 32 hex: distinctive enough to grep for
+KEY_SID = "SK" + "5ec7e7" * 5 + "ab"
+KEY_SECRET = "Zq9DistinctiveApiSecretValue42Xy"
+
+
+def flexaudit(args, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLEXAUDIT_"))}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "flexaudit", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+@pytest.fixture
+def secret_scenario(demo_scenario):
+    demo_scenario["auth"] = {"auth_token": TOKEN, "api_keys": [{"sid": KEY_SID, "secret": KEY_SECRET}]}
+    return demo_scenario
+
+
+def everything_written(out: Path, *results, extra_files=()):
+    texts = [r.stdout + r.stderr for r in results]
+    texts += [p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file()]
+    texts += [Path(f).read_text() for f in extra_files if Path(f).exists()]
+    return "\n".join(texts)
+
+
+def test_no_credential_anywhere_across_every_kind_of_run(secret_scenario, tmp_path):
+    log = tmp_path / "requests.jsonl"
+    results = []
+    with Emulator(secret_scenario, request_log_path=log) as emu:
+        base = ["--account-sid", emu.account_sid, "--api-base-url", emu.base_url]
+        # auth token by flag, API key by environment, a failing gate, a rejected token
+        results.append(flexaudit(["scan", *base, "--auth-token", TOKEN, "--output-dir", str(tmp_path / "a")]))
+        results.append(flexaudit(["scan", "--account-sid", emu.account_sid, "--output-dir", str(tmp_path / "b"),
+                                  "--fail-on", "info"],
+                                 {"TWILIO_API_KEY": KEY_SID, "TWILIO_API_SECRET": KEY_SECRET,
+                                  "FLEXAUDIT_API_BASE_URL": emu.base_url}))
+        results.append(flexaudit(["scan", *base, "--auth-token", TOKEN[::-1], "--output-dir", str(tmp_path / "c")]))
+    with Emulator(secret_scenario, deny={"chat": 403}, hang=["studio"], hang_seconds=5) as emu:
+        results.append(flexaudit(["scan", "--account-sid", emu.account_sid, "--api-base-url", emu.base_url,
+                                  "--auth-token", TOKEN, "--timeout", "1", "--output-dir", str(tmp_path / "d")]))
+    results.append(flexaudit(["scan", "--account-sid", "AC" + "1" * 32, "--auth-token", TOKEN + "zz"]))
+
+    assert [r.returncode for r in results] == [0, 1, 2, 3, 2], [r.stderr for r in results]
+    assert (tmp_path / "a" / "flexaudit-inventory.json").exists()
+    blob = everything_written(tmp_path, *results, extra_files=[log])
+    for secret in (TOKEN, KEY_SECRET, TOKEN[::-1], TOKEN + "zz"):
+        assert secret not in blob
+    # the emulator's account resource carries the token, as Twilio's does: the inventory must drop it
+    assert "auth_token" not in (tmp_path / "a" / "flexaudit-inventory.json").read_text()
+
+
+def test_customer_identities_are_counted_not_listed(demo_scenario, tmp_path):
+    customer = "+15005550006"  # the `from` of every demo chat channel
+    demo_scenario["chat_services"][0]["channels"].append(
+        {"type": "private", "attributes": {"from": "+4915112345678", "status": "ACTIVE", "channel_type": "sms"}})
+    with Emulator(demo_scenario) as emu:
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--output-dir", str(tmp_path / "o")])
+    assert result.returncode == 0, result.stderr
+    blob = everything_written(tmp_path / "o", result)
+    assert customer not in blob and "+4915112345678" not in blob
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    flx302 = next(f for f in report["findings"] if f["rule_id"] == "FLX302")
+    assert "45 active channel" in flx302["message"] and "sms: 22" in flx302["message"]  # counts, not identities
