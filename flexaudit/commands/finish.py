@@ -42,7 +42,7 @@ def finish(inventory: Inventory, *, as_of: date, waivers, out_dir: Path, formats
     except OSError as exc:
         raise Failure(f"cannot write reports to {out_dir}: {exc.strerror or exc}") from None
     if not quiet:
-        click.echo(render_terminal_summary(report, written, color=sys.stdout.isatty()))
+        click.echo(render_terminal_summary(report, written, color=sys.stdout.isatty()), nl=False)
     incomplete = [c.family for c in report.coverage if not c.complete]
     if incomplete:
         click.echo(f"flexaudit: scan incomplete: could not read {', '.join(incomplete)}; "

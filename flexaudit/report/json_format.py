@@ -1,0 +1,29 @@
+"""flexaudit-report.json: the contract's schema_version 1, validated by schema/report-v1.schema.json."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from flexaudit.report.interface import ReportFormat
+from flexaudit.report.model import Report, report_to_dict
+
+SCHEMA_RESOURCE = ("flexaudit", "schema/report-v1.schema.json")
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of flexaudit-report.json, as shipped in the package."""
+    package, path = SCHEMA_RESOURCE
+    return json.loads(resources.files(package).joinpath(path).read_text(encoding="utf-8"))
+
+
+class JsonFormat(ReportFormat):
+    format = "json"
+    filename = "flexaudit-report.json"
+    media_type = "application/json"
+
+    def render(self, report: Report) -> str:
+        # ensure_ascii=False keeps names readable; the file is written as UTF-8.
+        return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"

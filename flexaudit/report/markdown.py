@@ -1,0 +1,333 @@
+"""flexaudit-report.md: GitHub (and Jira) flavoured Markdown, to paste whole into a ticket.
+
+Safety: every `{{ … }}` in the template goes through one of the filters below,
+which return `Md` (text already escaped for Markdown). Anything else that
+reaches the output (a plain string, a number, a value that missed its filter)
+is escaped by the environment's `finalize` hook, the Markdown equivalent of
+HTML autoescaping. Account values can therefore not break a table, open a
+link, an image, a heading, raw HTML or LaTeX math.
+
+Size: a GitHub issue comment holds at most 65,536 characters. The document is
+compact by design (one table row per address, steps as numbered lists, one
+remediation per rule rather than per finding). When the whole document would
+pass `MAX_CHARS`, detail goes in this order, deterministically: (1) addresses
+whose plans differ only in their own SIDs/number share one plan written with
+${FLEX_FLOW}-style variables and a table of values; (2) the plans of the last
+addresses (readiness order, worst first) are left out; (3) findings beyond a
+per-rule cap; (4) address rows. The file always says what it left out and
+where it is: the HTML, CSV and JSON reports always carry everything.
+Small accounts get every plan spelled out literally.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import jinja2
+
+from flexaudit.findings import AddressPlan, Severity
+from flexaudit.report.interface import ReportFormat
+from flexaudit.report.model import FULL_DETAIL_FILES, Report, one_line, step_segments
+
+#: GitHub's limit for an issue comment is 65,536 characters; keep a margin for
+#: the line or two a person adds above the pasted report.
+GITHUB_COMMENT_LIMIT = 65_536
+MAX_CHARS = 64_000
+
+
+class Md(str):
+    """Text that is already valid, escaped Markdown."""
+
+
+# Escaped wherever they appear: they open code, emphasis, links/images, raw
+# HTML/autolinks, entities, table cells, strikethrough, headings, math
+# (GitHub renders $…$), and Jira's {macros}, !images! and ^sup^.
+_ESCAPE_ANYWHERE = re.compile(r"([\\`*_{}\[\]<>#|~&$!^])")
+# Only meaningful at the start of a line (and only then followed by a space
+# or the end): bullets, ordered-list markers ("1." / "1)"), and lines made only
+# of `=` or `-` (setext underlines, thematic breaks).
+_BULLET_START = re.compile(r"^(\s*)([+\-])(?=\s|$)")
+_ORDERED_START = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
+_RULE_LINE = re.compile(r"^(\s*)([=\-])(?=[=\-\s]*$)")
+
+
+def md_text(value: object, line_start: bool = True) -> Md:
+    """Account text as inline Markdown: shown literally, one line, never markup."""
+    text = _ESCAPE_ANYWHERE.sub(r"\\\1", one_line(value))
+    if line_start:
+        for pattern in (_BULLET_START, _ORDERED_START, _RULE_LINE):
+            text = pattern.sub(r"\1\\\2", text)
+    return Md(text)
+
+
+def md_inline(value: object) -> Md:
+    """Filter for text in paragraphs, list items and headings (may start a line)."""
+    return md_text(value, line_start=True)
+
+
+def md_cell(value: object) -> Md:
+    """Filter for a table cell: one line, every `|` escaped, no markup; '—' when empty."""
+    text = md_text(value, line_start=False).strip()
+    return Md(text if text else "—")
+
+
+# Code spans are inert in every CommonMark renderer, but a value that looks like
+# an HTML tag or a link (a hostile friendly name inside a command) is shown as
+# escaped text instead: then no renderer, converter or grep ever finds markup in
+# the file. Placeholders such as IS<Flex Conversations service> stay code.
+_MARKUP_LIKE = re.compile(
+    r"<\s*/?\s*(?:script|img|image|iframe|frame|frameset|svg|math|style|link|meta|base|object|embed|applet"
+    r"|a|form|input|button|textarea|select|video|audio|source|track|body|html|head|template|details|marquee)\b"
+    r"|\]\s*\(|javascript:|vbscript:|data:text/html",
+    re.IGNORECASE,
+)
+
+
+def _code_span(text: str, in_table: bool) -> str:
+    if not text.strip():
+        return ""
+    if _MARKUP_LIKE.search(text):
+        return md_text(text, line_start=False)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    # A code span's content may not start or end with a backtick next to the
+    # fence; one space each side is stripped by the parser.
+    if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ")):
+        text = f" {text} "
+    if in_table:
+        # GFM splits table rows on `|` before parsing code spans; `\|` is the
+        # documented way to keep one (rendered as a plain `|`, also in code).
+        text = text.replace("|", "\\|")
+    return f"{fence}{text}{fence}"
+
+
+def md_code(value: object) -> Md:
+    """Filter: a SID, number or command as a code span outside tables (backticks inside are fine)."""
+    return Md(_code_span(one_line(value), in_table=False) or "—")
+
+
+def md_code_cell(value: object) -> Md:
+    """Filter: a code span inside a table cell."""
+    return Md(_code_span(one_line(value), in_table=True) or "—")
+
+
+def md_step(value: object) -> Md:
+    """Filter: a migration step; its `commands` become code spans, the rest is escaped text."""
+    parts = []
+    for i, (kind, text) in enumerate(step_segments(value)):
+        if kind == "code":
+            parts.append(_code_span(text, in_table=False))
+            continue
+        # shared plans' variables (${FLEX_FLOW}) read best as code in prose too
+        for j, piece in enumerate(_VARIABLE.split(text)):
+            if j % 2:
+                parts.append(_code_span(piece, in_table=False))
+            elif piece:
+                parts.append(md_text(piece, line_start=(i == 0 and j == 0)))
+    out = ""
+    for part in parts:
+        if out.endswith("`") and part.startswith("`"):
+            out += " "  # two code spans side by side would merge their fences
+        out += part
+    return Md(out or "—")
+
+
+_VARIABLE = re.compile(r"(\$\{[A-Z_]+\})")
+
+
+_URL_OK = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+
+
+def md_link(url: object, label: str = "docs") -> Md:
+    """Filter: a link to an http(s) URL (percent-encoded so it cannot end early); other values as text."""
+    text = one_line(url).strip()
+    if not _URL_OK.match(text):
+        return md_inline(text) if text else Md("")
+    # keep URL syntax; encode what could end the destination or a table cell
+    # keep URL syntax; encode what could end the destination or a table cell:
+    # spaces, ( ) < > [ ] ` | ' " * ! $ and anything non-ASCII
+    safe = quote(text, safe="/:?#@&=+,;%~.-_")
+    return Md(f"[{md_text(label, line_start=False)}]({safe})")
+
+
+_SEVERITY_ICON = {
+    Severity.CRITICAL: "🔴",
+    Severity.HIGH: "🟠",
+    Severity.MEDIUM: "🟡",
+    Severity.LOW: "🔵",
+    Severity.INFO: "⚪",
+}
+_READINESS_ICON = {"blocked": "⛔", "needs-work": "🛠️", "ready": "✅"}
+
+
+def _finalize(value: object) -> str:
+    if isinstance(value, Md):
+        return value
+    if value is None:
+        return ""
+    return md_inline(value)
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("flexaudit.report", "templates"),
+        autoescape=False,  # Markdown, not HTML: escaping is _finalize + the md_* filters
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(
+        md_inline=md_inline,
+        md_cell=md_cell,
+        md_code=md_code,
+        md_code_cell=md_code_cell,
+        md_step=md_step,
+        md_link=md_link,
+        plural=_plural,
+    )
+    env.globals.update(
+        severity_icon=lambda s: Md(_SEVERITY_ICON.get(s, "")),
+        readiness_icon=lambda r: Md(_READINESS_ICON.get(r, "")),
+        full_detail_files=FULL_DETAIL_FILES,
+    )
+    return env
+
+
+# Variables of a shared plan: the address's own identifiers, written as shell
+# variables so that a reader can set them from the table and paste the commands.
+_PLAN_VARS = (
+    ("flex_flow_sid", "${FLEX_FLOW}"),
+    ("contact_identity", "${ADDRESS}"),
+    ("phone_number_sid", "${NUMBER_SID}"),
+    ("studio_flow_sid", "${STUDIO_FLOW}"),
+)
+
+
+@dataclass(frozen=True)
+class PlanBlock:
+    """Migration steps shown once for one address, or once for several with variables."""
+
+    addresses: tuple[AddressPlan, ...]
+    steps: tuple[str, ...]
+    variables: tuple[tuple[str, str], ...] = ()  # (AddressPlan attribute, variable) used by the steps
+
+    @property
+    def shared(self) -> bool:
+        return len(self.addresses) > 1
+
+
+def _templated_steps(a: AddressPlan) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+    """The address's steps with its own identifiers replaced by variables, or None if unsafe."""
+    values = []
+    for attr, var in _PLAN_VARS:
+        value = one_line(getattr(a, attr, None)).strip()
+        if len(value) >= 6:  # never replace short, common words ("custom", "web")
+            values.append((attr, var, value))
+    steps = [one_line(s) for s in a.steps]
+    if any("$" in s for s in steps) or any("$" in v for _, _, v in values):
+        return None  # a literal "$" would make the variables ambiguous
+    for _, var, value in sorted(values, key=lambda v: -len(v[2])):
+        steps = [s.replace(value, var) for s in steps]
+    used = tuple((attr, var) for attr, var, _ in values if any(var in s for s in steps))
+    return tuple(steps), used
+
+
+def plan_blocks(addresses: tuple[AddressPlan, ...], shared: bool) -> list[PlanBlock]:
+    """One block per address, or (shared=True) one per distinct plan, in the addresses' order."""
+    if not shared:
+        return [PlanBlock((a,), tuple(one_line(s) for s in a.steps)) for a in addresses]
+    groups: dict[tuple, list[AddressPlan]] = {}
+    for i, a in enumerate(addresses):
+        t = _templated_steps(a)
+        key = t if t is not None else ("unique", i)
+        groups.setdefault(key, []).append(a)
+    blocks = []
+    for key, members in groups.items():
+        if len(members) == 1:
+            a = members[0]
+            blocks.append(PlanBlock((a,), tuple(one_line(s) for s in a.steps)))
+        else:
+            steps, used = key
+            blocks.append(PlanBlock(tuple(members), steps, used))
+    return blocks
+
+
+class MarkdownFormat(ReportFormat):
+    format = "md"
+    filename = "flexaudit-report.md"
+    media_type = "text/markdown"
+
+    def __init__(self, max_chars: int = MAX_CHARS) -> None:
+        self.max_chars = max_chars
+        self._template = _environment().get_template("report.md.j2")
+
+    def _render(self, report: Report, blocks: list[PlanBlock], plans: int | None = None,
+                findings_cap: int | None = None, address_rows: int | None = None) -> str:
+        n = len(report.addresses)
+        shown = blocks if plans is None else blocks[:plans]
+        rows = report.addresses if address_rows is None else report.addresses[:address_rows]
+        return self._template.render(
+            r=report,
+            plan_blocks=shown,
+            plans_grouped=any(b.shared for b in blocks),
+            plans_omitted=sum(len(b.addresses) for b in blocks[len(shown):]),
+            plans_shown=sum(len(b.addresses) for b in shown),
+            findings_cap=findings_cap,
+            address_rows=rows,
+            address_rows_omitted=n - len(rows),
+        )
+
+    def render(self, report: Report) -> str:
+        fits = lambda text: len(text) <= self.max_chars  # noqa: E731
+
+        # 0. every address with its own plan, literally
+        text = self._render(report, plan_blocks(report.addresses, shared=False))
+        if fits(text):
+            return text
+
+        # 1. addresses that share a plan (up to their own SIDs) get it once, with variables
+        blocks = plan_blocks(report.addresses, shared=True)
+        text = self._render(report, blocks)
+        if fits(text):
+            return text
+
+        # 2. leave out the plans of the last blocks (the largest number that fits)
+        k = _largest(lambda k: fits(self._render(report, blocks, k)), 0, len(blocks))
+        if k is not None:
+            return self._render(report, blocks, k)
+
+        # 3. no plans; cap the findings listed per rule
+        most = max((len(g.findings) for sg in report.open_groups for g in sg.rules), default=0)
+        m = _largest(lambda m: fits(self._render(report, blocks, 0, m)), 0, most)
+        if m is not None:
+            return self._render(report, blocks, 0, m)
+
+        # 4. and cap the address table
+        a = _largest(lambda a: fits(self._render(report, blocks, 0, 0, a)), 0, len(report.addresses))
+        text = self._render(report, blocks, 0, 0, a or 0)
+        if fits(text):
+            return text
+        # 5. pathological (thousands of coverage gaps or waivers): cut at a line, say so
+        note = f"\n\n… (cut at {self.max_chars} characters: see {', '.join(FULL_DETAIL_FILES)})\n"
+        return text[: self.max_chars - len(note)].rsplit("\n", 1)[0] + note
+
+
+def _largest(fits, lo: int, hi: int) -> int | None:
+    """The largest k in [lo, hi] with fits(k), assuming fits is monotone (true up to some k)."""
+    if not fits(lo):
+        return None
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

@@ -1,0 +1,485 @@
+"""The Report: everything the renderers show, derived once from a scan's results.
+
+`build_report` is the only place where findings are sorted, the summary is
+counted and the end-of-life countdown is computed; renderers (one per format,
+see `interface.py`) only read a `Report`. Nothing here looks at the clock:
+the same inputs always give the same report, byte for byte, in every format.
+
+`report_to_dict` is `flexaudit-report.json` (contract schema_version 1): key
+names and order exactly as the contract gives them; `addresses[]` also carry
+the AddressPlan extension fields after the contract's keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Sequence
+
+from flexaudit.findings import (
+    SEVERITIES_DESC,
+    AddressPlan,
+    CoverageEntry,
+    Finding,
+    Severity,
+    WaiverResult,
+)
+from flexaudit.inventory import FAMILIES, Inventory
+from flexaudit.lifecycle import PROGRAMMABLE_CHAT_EOL, days_until
+
+SCHEMA_VERSION = 1
+TOOL_NAME = "flexaudit"
+
+# Readiness values of `addresses[].readiness`, worst first (the report's order).
+READINESS = ("blocked", "needs-work", "ready")
+READINESS_LABELS = {"blocked": "Blocked", "needs-work": "Needs work", "ready": "Ready"}
+
+WAIVER_STATUSES = ("active", "expired", "unused")
+
+# Where the full detail lives when a compact format (Markdown) must leave some out.
+FULL_DETAIL_FILES = ("flexaudit-report.html", "flexaudit-addresses.csv", "flexaudit-report.json")
+
+
+@dataclass(frozen=True)
+class EolCountdown:
+    """Days from the as-of date to a product's end of life."""
+
+    product: str
+    eol_date: date
+    days: int  # > 0 before the date, 0 on it, < 0 after it
+
+    @property
+    def overdue(self) -> bool:
+        """On or after the end-of-life day: the product is no longer supported."""
+        return self.days <= 0
+
+    @property
+    def days_left(self) -> int:
+        return max(self.days, 0)
+
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days, 0)
+
+    @property
+    def phrase(self) -> str:
+        """'173 days left', 'ends today', '1 day overdue'."""
+        if self.days > 0:
+            return f"{self.days} day{'s' if self.days != 1 else ''} left"
+        if self.days == 0:
+            return "ends today"
+        n = -self.days
+        return f"{n} day{'s' if n != 1 else ''} overdue"
+
+    @property
+    def sentence(self) -> str:
+        if self.days > 0:
+            return f"{self.product} reaches end of life on {self.eol_date.isoformat()}: {self.phrase}."
+        if self.days == 0:
+            return f"{self.product} reaches end of life today ({self.eol_date.isoformat()})."
+        return f"{self.product} reached end of life on {self.eol_date.isoformat()}: {self.phrase}."
+
+    @property
+    def level(self) -> str:
+        """The urgency as a severity label, by FLX301's thresholds."""
+        if self.days <= 0:
+            return "critical"
+        if self.days <= 180:
+            return "high"
+        return "medium"
+
+
+@dataclass(frozen=True)
+class SeverityCount:
+    severity: Severity
+    count: int
+
+    @property
+    def label(self) -> str:
+        return self.severity.label
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Unsuppressed findings per severity (most severe first) and the suppressed count."""
+
+    counts: tuple[SeverityCount, ...]
+    suppressed: int
+
+    def count(self, severity: Severity) -> int:
+        for c in self.counts:
+            if c.severity == severity:
+                return c.count
+        return 0
+
+    @property
+    def open_total(self) -> int:
+        return sum(c.count for c in self.counts)
+
+    @property
+    def worst(self) -> Severity | None:
+        for c in self.counts:
+            if c.count:
+                return c.severity
+        return None
+
+    @property
+    def max_count(self) -> int:
+        return max([c.count for c in self.counts] + [0])
+
+    def as_dict(self) -> dict[str, int]:
+        d = {c.severity.label: c.count for c in self.counts}
+        d["suppressed"] = self.suppressed
+        return d
+
+
+@dataclass(frozen=True)
+class ReadinessCount:
+    readiness: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        return READINESS_LABELS.get(self.readiness, self.readiness)
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """Findings of one rule (within one severity), for reports that group them."""
+
+    rule_id: str
+    severity: Severity
+    title: str
+    docs_url: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def common_remediation(self) -> str | None:
+        """The remediation when every finding of the group shares it, else None."""
+        texts = {f.remediation for f in self.findings}
+        return texts.pop() if len(texts) == 1 else None
+
+
+@dataclass(frozen=True)
+class SeverityGroup:
+    severity: Severity
+    rules: tuple[RuleGroup, ...]
+
+    @property
+    def count(self) -> int:
+        return sum(len(r.findings) for r in self.rules)
+
+
+@dataclass(frozen=True)
+class Report:
+    schema_version: int
+    tool_name: str
+    tool_version: str
+    account_sid: str
+    account_friendly_name: str | None
+    scanned_at: str
+    as_of: date
+    eol: EolCountdown
+    summary: Summary
+    findings: tuple[Finding, ...]  # contract order: severity desc, rule id, resource sid
+    addresses: tuple[AddressPlan, ...]  # worst readiness first, then name, then sid
+    coverage: tuple[CoverageEntry, ...]  # inventory family order
+    waivers: tuple[WaiverResult, ...]  # as listed in the suppressions file
+    # --- derived views (computed once by build_report) ---
+    readiness_counts: tuple[ReadinessCount, ...] = ()
+    open_groups: tuple[SeverityGroup, ...] = ()  # unsuppressed findings grouped; empty severities left out
+    suppressed_findings: tuple[Finding, ...] = ()
+    findings_by_resource: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+
+    @property
+    def account_label(self) -> str:
+        return self.account_friendly_name or self.account_sid
+
+    @property
+    def open_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.suppressed)
+
+    @property
+    def worst_severity(self) -> Severity | None:
+        return self.summary.worst
+
+    @property
+    def coverage_gaps(self) -> tuple[CoverageEntry, ...]:
+        return tuple(c for c in self.coverage if not c.complete)
+
+    @property
+    def scan_complete(self) -> bool:
+        return not self.coverage_gaps
+
+    @property
+    def address_total(self) -> int:
+        return len(self.addresses)
+
+    def readiness_count(self, readiness: str) -> int:
+        for rc in self.readiness_counts:
+            if rc.readiness == readiness:
+                return rc.count
+        return 0
+
+    @property
+    def waivers_expired(self) -> tuple[WaiverResult, ...]:
+        return tuple(w for w in self.waivers if w.status == "expired")
+
+    def address_findings(self, address: AddressPlan) -> tuple[Finding, ...]:
+        """Findings naming this address's Flex Flow, its mapped number or its Studio flow."""
+        out: list[Finding] = []
+        seen: set[int] = set()
+        for sid in (address.flex_flow_sid, address.phone_number_sid, address.studio_flow_sid):
+            for f in self.findings_by_resource.get(sid or "", ()):
+                if id(f) not in seen:
+                    seen.add(id(f))
+                    out.append(f)
+        out.sort(key=Finding.sort_key)
+        return tuple(out)
+
+    def address_worst_severity(self, address: AddressPlan) -> Severity | None:
+        sevs = [f.severity for f in self.address_findings(address) if not f.suppressed]
+        return max(sevs) if sevs else None
+
+
+# C0/C1 controls (but tab/newline, handled separately), DEL, and the Unicode
+# bidirectional overrides/isolates ("Trojan Source"): never shown as they are.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("\r\n|[\r\n\t\u2028\u2029\x85]")
+
+
+def one_line(value: object) -> str:
+    """Account text made safe to show on one line: breaks become spaces, controls become U+FFFD.
+
+    Every renderer passes account values (names, messages, identities) through
+    this before its own escaping, so a value can neither break a table row nor
+    smuggle terminal escape sequences or bidi overrides into a report.
+    """
+    if value is None:
+        return ""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return _CONTROL.sub("\ufffd", text)
+
+
+# A command in a migration step: a run of backticks, the command, the same run.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+def step_segments(step: object) -> list[tuple[str, str]]:
+    """Split a migration step into ("text", …) and ("code", …) parts.
+
+    Steps are plain text in which commands and API calls are written between
+    backticks, as in Markdown (`twilio api:…`). Renderers show "code" parts as
+    code (Markdown code spans, HTML <code>) and escape "text" parts; an
+    unmatched backtick stays text. Either way every part is escaped for where
+    it goes, so the split only affects looks, never safety.
+    """
+    text = one_line(step)
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in _CODE_SPAN.finditer(text):
+        if m.start() > pos:
+            out.append(("text", text[pos : m.start()]))
+        code = m.group(2)
+        if code.strip():
+            out.append(("code", code.strip() if code.startswith(" ") and code.endswith(" ") else code))
+        else:
+            out.append(("text", m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        out.append(("text", text[pos:]))
+    return out
+
+
+def _as_date(value: date | str) -> date:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _readiness_rank(readiness: str) -> int:
+    try:
+        return READINESS.index(readiness)
+    except ValueError:
+        return len(READINESS)
+
+
+def _family_rank(family: str) -> tuple[int, str]:
+    try:
+        return (FAMILIES.index(family), family)
+    except ValueError:
+        return (len(FAMILIES), family)
+
+
+def _group(findings: Iterable[Finding]) -> tuple[SeverityGroup, ...]:
+    groups: list[SeverityGroup] = []
+    by_sev: dict[Severity, list[Finding]] = {}
+    for f in findings:
+        by_sev.setdefault(f.severity, []).append(f)
+    for sev in SEVERITIES_DESC:
+        items = by_sev.get(sev)
+        if not items:
+            continue
+        rules: dict[str, list[Finding]] = {}
+        for f in items:  # already sorted by rule id, then sid
+            rules.setdefault(f.rule_id, []).append(f)
+        groups.append(
+            SeverityGroup(
+                severity=sev,
+                rules=tuple(
+                    RuleGroup(
+                        rule_id=rid,
+                        severity=sev,
+                        title=fs[0].title,
+                        docs_url=fs[0].docs_url,
+                        findings=tuple(fs),
+                    )
+                    for rid, fs in rules.items()
+                ),
+            )
+        )
+    return tuple(groups)
+
+
+def build_report(
+    inventory: Inventory,
+    findings: Sequence[Finding],
+    addresses: Sequence[AddressPlan],
+    coverage: Sequence[CoverageEntry],
+    waivers: Sequence[WaiverResult],
+    as_of: date | str,
+    tool_version: str,
+) -> Report:
+    """Assemble the Report. Findings must already carry their `suppressed` flags."""
+    as_of_d = _as_date(as_of)
+    sorted_findings = tuple(sorted(findings, key=Finding.sort_key))
+
+    open_counts = Counter(f.severity for f in sorted_findings if not f.suppressed)
+    summary = Summary(
+        counts=tuple(SeverityCount(s, open_counts.get(s, 0)) for s in SEVERITIES_DESC),
+        suppressed=sum(1 for f in sorted_findings if f.suppressed),
+    )
+
+    sorted_addresses = tuple(
+        sorted(
+            addresses,
+            key=lambda a: (
+                _readiness_rank(a.readiness),
+                (a.friendly_name or "").casefold(),
+                a.flex_flow_sid,
+            ),
+        )
+    )
+    ready_counts = Counter(a.readiness for a in sorted_addresses)
+    readiness_counts = tuple(ReadinessCount(r, ready_counts.get(r, 0)) for r in READINESS)
+
+    by_resource: dict[str, list[Finding]] = {}
+    for f in sorted_findings:
+        by_resource.setdefault(f.resource_sid, []).append(f)
+
+    account = inventory.account
+    friendly = account.friendly_name if account is not None else None
+
+    return Report(
+        schema_version=SCHEMA_VERSION,
+        tool_name=TOOL_NAME,
+        tool_version=tool_version,
+        account_sid=inventory.account_sid,
+        account_friendly_name=friendly,
+        scanned_at=inventory.scanned_at,
+        as_of=as_of_d,
+        eol=EolCountdown(
+            product="Programmable Chat for Flex",
+            eol_date=PROGRAMMABLE_CHAT_EOL,
+            days=days_until(PROGRAMMABLE_CHAT_EOL, as_of_d),
+        ),
+        summary=summary,
+        findings=sorted_findings,
+        addresses=sorted_addresses,
+        coverage=tuple(sorted(coverage, key=lambda c: _family_rank(c.family))),
+        waivers=tuple(waivers),
+        readiness_counts=readiness_counts,
+        open_groups=_group(f for f in sorted_findings if not f.suppressed),
+        suppressed_findings=tuple(f for f in sorted_findings if f.suppressed),
+        findings_by_resource={k: tuple(v) for k, v in by_resource.items()},
+    )
+
+
+def _s(value: object) -> str:
+    """A text field of the contract: always a string (unknown → empty)."""
+    return "" if value is None else str(value)
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def finding_to_dict(f: Finding) -> dict:
+    return {
+        "rule_id": f.rule_id,
+        "severity": f.severity.label,
+        "title": _s(f.title),
+        "resource_type": f.resource_type,
+        "resource_sid": _s(f.resource_sid),
+        "resource_name": _s(f.resource_name),
+        "message": _s(f.message),
+        "remediation": _s(f.remediation),
+        "docs_url": _s(f.docs_url),
+        "suppressed": bool(f.suppressed),
+    }
+
+
+def address_to_dict(a: AddressPlan) -> dict:
+    return {
+        "flex_flow_sid": a.flex_flow_sid,
+        "friendly_name": _s(a.friendly_name),
+        "channel_type": _s(a.channel_type),
+        "contact_identity": _s(a.contact_identity),
+        "integration_type": _s(a.integration_type),
+        "readiness": a.readiness,
+        "blockers": [str(b) for b in a.blockers],
+        "steps": [str(s) for s in a.steps],
+        # extensions (not in the contract's list; consumers may ignore them)
+        "enabled": a.enabled,
+        "phone_number_sid": a.phone_number_sid,
+        "studio_flow_sid": a.studio_flow_sid,
+        "finding_ids": [str(i) for i in a.finding_ids],
+    }
+
+
+def coverage_to_dict(c: CoverageEntry) -> dict:
+    return {
+        "family": c.family,
+        "complete": bool(c.complete),
+        "error": _opt(c.error),
+        "skipped_rules": [str(r) for r in c.skipped_rules],
+    }
+
+
+def waiver_to_dict(w: WaiverResult) -> dict:
+    return {
+        "rule": w.rule,
+        "resource": _opt(w.resource),
+        "reason": _s(w.reason),
+        "expires": _opt(w.expires),
+        "status": w.status,
+        "matched": int(w.matched),
+    }
+
+
+def report_to_dict(report: Report) -> dict:
+    """`flexaudit-report.json`, schema_version 1, keys in the contract's order."""
+    return {
+        "schema_version": report.schema_version,
+        "tool": {"name": report.tool_name, "version": report.tool_version},
+        "account": {"sid": report.account_sid, "friendly_name": _s(report.account_friendly_name)},
+        "scanned_at": report.scanned_at,
+        "as_of": report.as_of.isoformat(),
+        "summary": report.summary.as_dict(),
+        "findings": [finding_to_dict(f) for f in report.findings],
+        "addresses": [address_to_dict(a) for a in report.addresses],
+        "coverage": [coverage_to_dict(c) for c in report.coverage],
+        "waivers": [waiver_to_dict(w) for w in report.waivers],
+    }

@@ -1,0 +1,58 @@
+from pathlib import Path
+
+from flexaudit.report.terminal import render_terminal_summary
+
+from report_builders import empty_report, hostile_report, incomplete_report, large_report, sample_report
+
+ESC = "\x1b["
+
+
+def test_plain_text_without_colour():
+    out = render_terminal_summary(sample_report(), [Path("reports/x/flexaudit-report.md")], color=False)
+    assert ESC not in out
+    lines = out.splitlines()
+    assert lines[0] == "flexaudit 0.1.0: Acme Support (AC00000000000000000000000000000001)"
+    assert "Programmable Chat for Flex reached end of life on 2026-06-01: 173 days overdue." in out
+    # severity and readiness counts side by side
+    assert any(line.split()[:2] == ["critical", "3"] and "blocked" in line for line in lines)
+    assert any(line.split()[:2] == ["suppressed", "1"] for line in lines)
+    assert "Findings, worst first (6 of 6 open):" in out
+    assert "Reports written:\n  reports/x/flexaudit-report.md" in out
+    assert out.endswith("\n")
+
+
+def test_colour_only_when_asked():
+    out = render_terminal_summary(sample_report(), [], color=True)
+    assert "\x1b[1;97;41mcritical\x1b[0m" in out
+    assert "\x1b[1;31mblocked\x1b[0m" in out
+    assert ESC in out
+
+
+def test_top_ten_findings_worst_first():
+    r = large_report(50)
+    out = render_terminal_summary(r, [], color=False)
+    assert f"Top findings, worst first (10 of {len(r.open_findings)} open):" in out
+    table = out.split("Top findings")[1].split("\n\n")[0].splitlines()[3:]
+    assert len(table) == 10
+    assert all(line.startswith("critical") for line in table)
+
+
+def test_coverage_gaps_listed():
+    out = render_terminal_summary(incomplete_report(), [], color=False)
+    assert "Scan incomplete: 2 resource families could not be read" in out
+    assert "proxy     HTTP 403 Forbidden (code 20003)  FLX101, FLX112, FLX305" in out
+
+
+def test_no_findings():
+    out = render_terminal_summary(empty_report(), [], color=True)
+    assert "No open findings." in out
+    assert "Reports written" not in out
+
+
+def test_account_values_cannot_inject_escape_sequences():
+    for color in (False, True):
+        out = render_terminal_summary(hostile_report(), [Path("out/\x1b[2Jx")], color=color)
+        assert "\x1b[31m" not in out and "\x1b[2J" not in out and "\x07" not in out
+        assert "\u202e" not in out
+        if not color:
+            assert ESC not in out
