@@ -1,0 +1,450 @@
+"""Per-address readiness for Flex Conversations and the migration plan.
+
+One `AddressPlan` per Flex Flow (legacy address), ordered by flow sid
+(rules.md "Address readiness"):
+
+- `blocked` if FLX401 (account-wide) or FLX201, FLX403 or FLX405 is on the flow;
+- `needs-work` if any other 1xx/2xx/4xx finding (except FLX106) is on the flow,
+  on its number (the IncomingPhoneNumber its contact identity names) or on the
+  Studio flow behind it;
+- `ready` otherwise.
+
+Readiness follows the findings only. When a family the 1xx/2xx/4xx rules read
+could not be scanned, the state is still computed from what was found, and
+the plan gains a "verify by hand" step naming the missing families (the
+report's coverage and exit code 3 say the same account-wide).
+
+Every finding passed in counts, suppressed or not: a waiver accepts a risk in
+the report, it does not change what the migration has to do. Callers that
+want waived findings ignored filter them out first.
+
+`steps` is the ordered plan, each step one or two sentences naming the SIDs
+and the twilio-cli command (and REST call where it helps): blocker fixes
+first, then preparation of the handler, draining of open channels and
+sessions, creation of the Conversations address, removal of the number from
+the Flex Proxy Service and Messaging Services, clearing of its inbound
+webhook, deletion of the Flex Flow, and a test message.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from urllib.parse import quote
+
+from flexaudit.findings import AddressPlan, Finding
+from flexaudit.inventory import FAMILIES, FlexFlow, Inventory, PhoneNumber
+from flexaudit.numbers import normalize_number, whatsapp_address
+from flexaudit.rules.context import (
+    NUMBER_CHANNELS,
+    Context,
+    channel,
+    integ_text,
+    integration_type,
+    safe_url,
+    text,
+)
+from flexaudit.studio import INCOMING_CONVERSATION_MESSAGE, INCOMING_MESSAGE, is_placeholder
+
+READY, NEEDS_WORK, BLOCKED = "ready", "needs-work", "blocked"
+
+# Steps are plain text in which commands sit between backticks; renderers show
+# those as code. Values from the account therefore go in only as tokens that
+# cannot end a code span or carry markup (SIDs, E.164 numbers, plain URLs), and
+# free text (names, identities) loses its backticks and line breaks.
+_TOKEN = re.compile(r"^[A-Za-z0-9_.:+/@%=,~#-]{1,200}$")
+_NAME_JUNK = re.compile(r"[^\w .:+#()-]+")
+# the order their fixes come in the plan: the account-wide one first
+BLOCKING_RULES = ("FLX401", "FLX201", "FLX403", "FLX405")
+ACCOUNT_BLOCKER = "FLX401"
+NOT_READINESS = {"FLX106"}
+# families whose gaps cannot hide a readiness finding (chat only feeds 3xx hygiene)
+IRRELEVANT_FAMILIES = ("account", "chat")
+READINESS_BLOCKS = ("1", "2", "4")
+
+
+def tok(value: object, placeholder: str) -> str:
+    """A value fit for a command: itself when it is a plain token, else the placeholder."""
+    value = text(value)
+    return value if _TOKEN.match(value) else placeholder
+
+
+def plain(value: object, default: str = "") -> str:
+    """Free text fit for a step: one line, no backticks."""
+    value = " ".join(text(value).replace("`", "'").split())
+    return value[:120] or default
+
+
+def cli_name(value: object) -> str:
+    """A friendly name reduced to harmless characters for --friendly-name ("" to leave it out)."""
+    return " ".join(_NAME_JUNK.sub(" ", text(value)).split())[:64]
+
+
+def plan_addresses(inventory: Inventory, findings: list[Finding]) -> list[AddressPlan]:
+    """One plan per Flex Flow, by flow sid."""
+    ctx = Context(inventory)
+    index: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        index.setdefault((f.resource_type, f.resource_sid), []).append(f)
+    account_blocked = any(f.rule_id == ACCOUNT_BLOCKER for f in findings)
+    gaps = [f for f in FAMILIES if f not in IRRELEVANT_FAMILIES and not inventory.is_complete(f)]
+    return [_Planner(ctx, flow, index, account_blocked, gaps).plan() for flow in ctx.flows]
+
+
+class _Planner:
+    def __init__(self, ctx: Context, flow: FlexFlow, index: dict, account_blocked: bool, gaps: list[str]):
+        self.ctx = ctx
+        self.gaps = gaps
+        self.flow = flow
+        self.fo = str(flow.sid)
+        self.chan = channel(flow)
+        self.itype = integration_type(flow)
+        self.number: PhoneNumber | None = ctx.number_for_flow(flow)
+        self.pn = str(self.number.sid) if self.number else None
+        self.fw = integ_text(flow, "flow_sid") if self.itype == "studio" else ""
+        # the same SIDs as they may appear in commands
+        self.fo_c = tok(self.fo, "FO<flow>")
+        self.pn_c = tok(self.pn, "PN<number>")
+        self.fw_c = tok(self.fw, "FW<flow>") if self.fw else ""
+        self.ac_c = tok(ctx.account_sid, "AC<account>")
+        self.related = (
+            index.get(("flex_flow", self.fo), [])
+            + (index.get(("phone_number", self.pn), []) if self.pn else [])
+            + (index.get(("studio_flow", self.fw), []) if self.fw else [])
+        )
+        ids = {f.rule_id for f in self.related}
+        if account_blocked:
+            ids.add(ACCOUNT_BLOCKER)
+        flow_ids = {f.rule_id for f in index.get(("flex_flow", self.fo), [])}
+        self.blockers = [r for r in BLOCKING_RULES if r in (flow_ids | ({ACCOUNT_BLOCKER} if account_blocked else set()))]
+        self.finding_ids = sorted(ids)
+        self.other_work = sorted(
+            r for r in ids if r[3] in READINESS_BLOCKS and r not in NOT_READINESS and r not in BLOCKING_RULES
+        )
+        self.inbound = flow.enabled is not False  # unknown counts as enabled: plan the full move
+        self.sharing = ctx.flows_sharing(flow)
+
+    # ------------------------------------------------------------ result
+
+    def plan(self) -> AddressPlan:
+        readiness = BLOCKED if self.blockers else NEEDS_WORK if self.other_work else READY
+        return AddressPlan(
+            flex_flow_sid=self.fo,
+            friendly_name=text(self.flow.friendly_name),
+            channel_type=self.chan or text(self.flow.channel_type),
+            contact_identity=text(self.flow.contact_identity),
+            integration_type=self.itype or text(self.flow.integration_type),
+            readiness=readiness,
+            blockers=list(self.blockers),
+            steps=self.steps(),
+            enabled=self.flow.enabled if isinstance(self.flow.enabled, bool) else None,
+            phone_number_sid=self.pn,
+            studio_flow_sid=self.fw or None,
+            finding_ids=self.finding_ids,
+        )
+
+    def steps(self) -> list[str]:
+        steps = [self.blocker_step(r) for r in self.blockers]
+        if self.gaps:
+            steps.append(
+                f"Verify by hand before relying on this plan: flexaudit could not read the {', '.join(self.gaps)} "
+                "data (see the report's coverage), so problems of this address may be missing from it."
+            )
+        steps += self.prepare_steps()
+        steps.append(self.drain_step())
+        if self.inbound:
+            steps += self.address_steps()
+            steps += self.number_steps()
+        else:
+            steps.append(self.disabled_step())
+        steps.append(self.delete_step())
+        steps.append(self.test_step())
+        return steps
+
+    # ------------------------------------------------------------ blockers
+
+    def blocker_step(self, rule_id: str) -> str:
+        return getattr(self, f"fix_{rule_id.lower()}")()
+
+    def fix_flx401(self) -> str:
+        config = self.ctx.inventory.flex_configuration
+        version = plain(config.ui_version) if config else ""
+        return (
+            f"Fix blocker FLX401 first (account-wide): account {self.ac_c} runs Flex UI "
+            f"{version or '1.x'}; migrate the 1.x plugins (`twilio flex:plugins:upgrade-plugin --ui-2 --install`) "
+            "and switch the account to Flex UI 2.x in Console > Flex > Admin > Versions."
+        )
+
+    def fix_flx201(self) -> str:
+        named = f"it names {plain(self.fw)}, which does not exist" if self.fw else "it names no Studio flow"
+        return (
+            f"Fix blocker FLX201: point Flex Flow {self.fo_c} at a real Studio flow ({named}): "
+            f"`twilio api:flex:v1:flex-flows:update --sid {self.fo_c} --integration.flow-sid FW<existing flow>`."
+        )
+
+    def fix_flx403(self) -> str:
+        ws = plain(integ_text(self.flow, "workspace_sid"), "the Flex workspace")
+        ww = plain(integ_text(self.flow, "workflow_sid"), "your workflow")
+        return (
+            f"Fix blocker FLX403: Conversations addresses do not support Flex Flow {self.fo_c}'s task integration "
+            f"(workspace {ws}, workflow {ww}); choose a Studio flow with Incoming Conversation > Send to Flex "
+            f"(workflow {ww}) or a webhook that creates Interactions (`POST https://flex-api.twilio.com/v1/Interactions`)."
+        )
+
+    def fix_flx405(self) -> str:
+        workflow, task_channel = self.send_to_flex_targets()
+        return (
+            f"Fix blocker FLX405: in Studio flow {self.fw_c or 'FW<flow>'}, connect the Trigger's Incoming Conversation "
+            f"(`incomingConversationMessage`) to a Send to Flex widget (workflow {workflow}, task channel {task_channel}) "
+            f"and publish it (`twilio api:studio:v2:flows:update --sid {self.fw_c or 'FW<flow>'} --status published --definition \"$(cat flow.json)\"` "
+            "or the Studio editor's Publish)."
+        )
+
+    def send_to_flex_targets(self) -> tuple[str, str]:
+        """The workflow and task channel the legacy Send to Flex uses, to reuse on the new branch."""
+        ctx = self.ctx
+        studio = ctx.studio_by_sid.get(self.fw)
+        for widget in ctx.studio_definition(studio).reachable_send_to_flex(INCOMING_MESSAGE) if studio else []:
+            workflow, chan = widget.prop("workflow"), widget.prop("channel")
+            if text(workflow) and text(chan) and not is_placeholder(workflow) and not is_placeholder(chan):
+                return plain(workflow), plain(chan)
+        config = ctx.inventory.flex_configuration
+        target = text(config.taskrouter_target_workflow_sid) if config else ""
+        return plain(target, "WW<Flex workflow>"), '"Programmable Chat" (TC...)'
+
+    # ------------------------------------------------------------ preparation
+
+    def prepare_steps(self) -> list[str]:
+        steps = []
+        if self.flow.long_lived is True:
+            steps.append(
+                f"Flex Flow {self.fo_c} is long-lived (FLX402), which Flex Conversations does not offer: decide how agents "
+                "will see earlier interactions (history plugin, CRM) and export the channel history you must keep."
+            )
+        if self.itype == "external" and self.inbound:
+            url = integ_text(self.flow, "url")
+            steps.append(
+                f"Move the endpoint of Flex Flow {self.fo_c} ({plain(safe_url(url)) if url else 'no URL set'}) to Flex "
+                "Conversations (FLX404): receive Conversations `onMessageAdded` webhooks and create Interactions "
+                "(`POST https://flex-api.twilio.com/v1/Interactions`) instead of Chat, Proxy and Task calls."
+            )
+        if self.itype == "studio" and self.fw and self.inbound and not set(self.blockers) & {"FLX201", "FLX405"}:
+            steps.append(self.studio_review_step())
+        return steps
+
+    def studio_review_step(self) -> str:
+        studio = self.ctx.studio_by_sid.get(self.fw)
+        wired = studio is not None and self.ctx.studio_definition(studio).reachable_send_to_flex(INCOMING_CONVERSATION_MESSAGE)
+        if not wired:
+            return (
+                f"Check in Studio that flow {self.fw_c}'s Incoming Conversation (`incomingConversationMessage`) reaches a "
+                "Send to Flex widget and that the flow is published: flexaudit could not confirm it."
+            )
+        return (
+            f"Keep Studio flow {self.fw_c}: its Incoming Conversation already reaches Send to Flex; review the widgets "
+            "bound to `trigger.message.*` or the Chat service, which do not work on the Conversations branch."
+        )
+
+    def drain_step(self) -> str:
+        raw_chat = text(self.flow.chat_service_sid) or self.ctx.flex_chat_sid
+        service = self.ctx.chat_by_sid.get(raw_chat)
+        chat_sid = tok(raw_chat, "IS<Flex chat service>")
+        counts = service.channels.active_by_channel_type if service and service.channels else None
+        active = counts.get(self.chan) if isinstance(counts, dict) and self.chan else None
+        held = f" ({active} active {self.chan} channel(s) there now)" if isinstance(active, int) else ""
+        sessions = ""
+        if self.chan in NUMBER_CHANNELS:
+            ks = self.proxy_label()
+            sessions = (
+                f" and close their sessions in Proxy service {ks} "
+                f"(`twilio api:proxy:v1:services:sessions:update --service-sid {ks} --sid KC... --status closed`)"
+            )
+        return (
+            f"Drain or accept the open legacy conversations of Flex Flow {self.fo_c}: let agents finish, then set the remaining active channels in chat service {chat_sid}{held} INACTIVE "
+            f"(`twilio api:chat:v2:services:channels:update --service-sid {chat_sid} --sid CH... --attributes "
+            f"'{{...,\"status\":\"INACTIVE\"}}'`){sessions}; what stays open is not migrated."
+        )
+
+    def proxy_label(self) -> str:
+        proxy = self.ctx.proxy
+        if proxy.resolved:
+            return tok(proxy.service.sid, "KS<Flex Proxy Service>")
+        names = ", ".join(tok(s.sid, "?") for s in proxy.candidates)
+        return f"KS<Flex Proxy Service: not identified{', candidates ' + names if names else ''}>"
+
+    # ------------------------------------------------------------ address
+
+    def conversation_service(self) -> str:
+        conv = self.ctx.inventory.conversations_configuration
+        return tok(conv.default_chat_service_sid if conv else None, "IS<Flex Conversations service>")
+
+    def auto_creation(self) -> tuple[list[str], list[str]]:
+        """twilio-cli flags and REST form fields of the address's auto-creation."""
+        isid = self.conversation_service()
+        cli = ["--auto-creation.enabled", "--auto-creation.conversation-service-sid", isid]
+        rest = ["AutoCreation.Enabled=true", f"AutoCreation.ConversationServiceSid={isid}"]
+        if self.itype == "external":
+            url = tok(safe_url(integ_text(self.flow, "url")), "https://<your endpoint>")
+            cli += ["--auto-creation.type", "webhook", "--auto-creation.webhook-url", url,
+                    "--auto-creation.webhook-method", "POST", "--auto-creation.webhook-filters", "onMessageAdded"]
+            rest += ["AutoCreation.Type=webhook", f"AutoCreation.WebhookUrl={quote(url, safe='')}",
+                     "AutoCreation.WebhookMethod=POST", "AutoCreation.WebhookFilters=onMessageAdded"]
+        else:
+            fw = self.fw_c if self.fw and "FLX201" not in self.blockers else "FW<Studio flow chosen above>"
+            cli += ["--auto-creation.type", "studio", "--auto-creation.studio-flow-sid", fw]
+            rest += ["AutoCreation.Type=studio", f"AutoCreation.StudioFlowSid={fw}"]
+        return cli, rest
+
+    def address_steps(self) -> list[str]:
+        if self.chan in NUMBER_CHANNELS or self.chan == "facebook":
+            return [self.create_address_step()]
+        if self.chan == "web":
+            target = f"Studio flow {self.fw_c}" if self.fw else "its Studio flow or webhook"
+            return [
+                f"Move the website behind Flex Flow {self.fo_c} to Webchat 3.x (FLX408): create a Conversations chat address "
+                f"(Console > Flex > Messaging > Conversations Addresses > Create > Chat) with {target}, and replace the "
+                "Webchat 2.x snippet with Webchat 3.x using that address's deployment key."
+            ]
+        if self.chan == "line":
+            return [
+                f"LINE (Flex Flow {self.fo_c}) has no Conversations address type: rebuild it as a custom integration that "
+                "creates Conversations (`POST https://conversations.twilio.com/v1/Conversations`) and Interactions "
+                "(`POST https://flex-api.twilio.com/v1/Interactions`), or retire it."
+            ]
+        if self.chan == "custom":
+            return [
+                f"Custom channel (Flex Flow {self.fo_c}, identity {plain(self.flow.contact_identity, 'none')}) has no "
+                "Conversations address: change your integration to create the conversation "
+                "(`POST https://conversations.twilio.com/v1/Conversations`) and the task "
+                "(`POST https://flex-api.twilio.com/v1/Interactions`) instead of calling the Flex Channel API with this flow."
+            ]
+        return [
+            f"Channel type {plain(self.flow.channel_type, '(none)')!r} of Flex Flow {self.fo_c} has no known Conversations "
+            "equivalent: decide its target (address, custom integration, retire) manually."
+        ]
+
+    def address_identity(self) -> tuple[str, str]:
+        identity = text(self.flow.contact_identity)
+        if self.chan == "sms":
+            return "sms", tok(normalize_number(identity), "+1<number>")
+        if self.chan == "whatsapp":
+            return "whatsapp", tok(whatsapp_address(identity), "whatsapp:+1<number>")
+        return "messenger", tok(identity, "messenger:<page id>")
+
+    def create_address_step(self) -> str:
+        atype, address = self.address_identity()
+        existing = self.ctx.addresses_by_identity.get((atype, normalize_number(address) or ""), [])
+        if existing:
+            ig = tok(existing[0].sid, "IG<address>")
+            return (
+                f"Conversations address {ig} already exists for {address} (FLX406): check its auto-creation "
+                f"(`twilio api:conversations:v1:configuration:addresses:fetch --sid {ig}`) and fix it with "
+                f"`twilio api:conversations:v1:configuration:addresses:update --sid {ig} ...` instead of creating another."
+            )
+        cli, rest = self.auto_creation()
+        name = cli_name(self.flow.friendly_name)
+        cli_args = ["--type", atype, "--address", address] + (["--friendly-name", name] if name else []) + cli
+        command = "twilio api:conversations:v1:configuration:addresses:create " + " ".join(
+            a if a.startswith("--") else shlex.quote(a) for a in cli_args
+        )
+        form = "&".join([f"Type={atype}", f"Address={quote(address, safe='')}"] + rest)
+        note = " (the Facebook Page must be connected as a Messenger sender)" if atype == "messenger" else ""
+        alternative = (
+            "; if you chose a webhook instead, use `--auto-creation.type webhook --auto-creation.webhook-url "
+            "https://<your endpoint> --auto-creation.webhook-filters onMessageAdded`"
+            if self.itype not in ("studio", "external")
+            else ""
+        )
+        return (
+            f"Create the Conversations address for {address}{note}: `{command}` "
+            f"(REST: `POST https://conversations.twilio.com/v1/Configuration/Addresses` with `{form}`){alternative}."
+        )
+
+    # ------------------------------------------------------------ number
+
+    def shared_note(self) -> str:
+        others = [tok(f.sid, "?") for f in self.sharing if f.enabled is not False]
+        return f" Flex Flow {', '.join(others)} also uses this number: do this once it has moved too." if others else ""
+
+    def number_steps(self) -> list[str]:
+        if self.chan not in NUMBER_CHANNELS:
+            return []
+        if self.number is None:
+            return [
+                f"No IncomingPhoneNumber of the account matches {plain(self.flow.contact_identity, 'the empty identity')} "
+                f"(FLX104): check the sender before creating the address; there is no number to unwire."
+            ]
+        steps = []
+        pn = self.pn_c
+        note = self.shared_note()
+        for service in self.ctx.proxy_pools_of(self.number):
+            ks = tok(service.sid, "KS<service>")
+            label = " (the Flex Proxy Service)" if self.ctx.proxy.service is service else ""
+            steps.append(
+                f"Remove {pn} from Proxy service {ks}{label}: `twilio api:proxy:v1:services:phone-numbers:remove "
+                f"--service-sid {ks} --sid {pn}` (REST: `DELETE https://proxy.twilio.com/v1/Services/{ks}/PhoneNumbers/{pn}`).{note}"
+            )
+        for service in self.ctx.messaging_services_of(self.number):
+            mg = tok(service.sid, "MG<service>")
+            steps.append(
+                f"Remove {pn} from Messaging Service {mg}: `twilio api:messaging:v1:services:phone-numbers:remove "
+                f"--service-sid {mg} --sid {pn}` (if A2P 10DLC needs it there, use the advanced Messaging Service "
+                f"setup instead).{note}"
+            )
+        steps.append(self.webhook_step(note))
+        return steps
+
+    def webhook_step(self, note: str) -> str:
+        pn, number = self.pn_c, self.number
+        flags = '--sms-url ""' + (' --sms-application-sid ""' if text(number.sms_application_sid) else "")
+        now = plain(self.ctx.describe_handler(number.sms_url))
+        whatsapp = (
+            f" Also clear the WhatsApp sender's \"A message comes in\" webhook for {plain(whatsapp_address(number.phone_number), 'the sender')} "
+            "(Console > Messaging > Senders > WhatsApp senders)."
+            if self.chan == "whatsapp"
+            else ""
+        )
+        return (
+            f"Clear the inbound webhook of {pn} (now {now}): `twilio api:core:incoming-phone-numbers:update --sid {pn} {flags}` "
+            f"(REST: `POST https://api.twilio.com/2010-04-01/Accounts/{self.ac_c}/IncomingPhoneNumbers/{pn}.json` "
+            f"with `SmsUrl=`).{whatsapp}{note}"
+        )
+
+    # ------------------------------------------------------------ end
+
+    def disabled_step(self) -> str:
+        enabled_peers = [tok(f.sid, "?") for f in self.sharing if f.enabled is True]
+        peers = f" Inbound on this number is migrated with Flex Flow {', '.join(enabled_peers)}." if enabled_peers else ""
+        return (
+            f"Flex Flow {self.fo_c} is disabled and routes no inbound messages: if a Function or plugin uses it for "
+            "agent-initiated outbound, move that to outbound Interactions (`POST https://flex-api.twilio.com/v1/Interactions` "
+            f"with `Channel.initiated_by=agent`); no Conversations address is needed for it.{peers}"
+        )
+
+    def delete_step(self) -> str:
+        return (
+            f"Delete the legacy address: `twilio api:flex:v1:flex-flows:remove --sid {self.fo_c}` "
+            f"(REST: `DELETE https://flex-api.twilio.com/v1/FlexFlows/{self.fo_c}`)."
+        )
+
+    def test_step(self) -> str:
+        if not self.inbound:
+            return (
+                "Test: start an agent-initiated outbound message from Flex UI 2.x and check it no longer creates a "
+                f"Programmable Chat channel for {self.fo_c}."
+            )
+        svc = self.conversation_service()
+        check = (
+            f"; a task must reach an agent in Flex UI 2.x and the conversation must appear in "
+            f"`twilio api:conversations:v1:conversations:list` (service {svc})."
+        )
+        atype, address = self.address_identity() if self.chan in NUMBER_CHANNELS + ("facebook",) else ("", "")
+        if self.chan == "sms":
+            return f"Test: send an SMS to {address} from a handset{check}"
+        if self.chan == "whatsapp":
+            return f"Test: send a WhatsApp message to {address}{check}"
+        if self.chan == "facebook":
+            return f"Test: send a Messenger message to the Page ({address}){check}"
+        if self.chan == "web":
+            return f"Test: start a chat from the website's Webchat 3.x{check}"
+        return f"Test: send a message through the new integration{check}"

@@ -1,0 +1,149 @@
+"""The rule catalog as Markdown and JSON, generated from the rule metadata.
+
+`flexaudit rules` prints these; docs/rules.md is `render_markdown()` written
+to disk (a test checks it is current):
+
+    python -m flexaudit.rules.catalog --write docs/rules.md
+    python -m flexaudit.rules.catalog --check docs/rules.md
+    python -m flexaudit.rules.catalog --format json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from flexaudit.rules.registry import BLOCK_TITLES, Rule, all_rules
+
+CATALOG_SCHEMA_VERSION = 1
+
+_TERMS = """\
+## Terms
+- *Legacy address*: a Flex Flow (flex-api v1 `/FlexFlows`).
+- *Flex chat service*: the Flex configuration's `chat_service_instance_sid`.
+- *Flex Proxy Service*: the Proxy service whose `chat_instance_sid` is the Flex
+  chat service; failing that, the one with `unique_name` "Flex Proxy Service".
+  If neither identifies exactly one, the rules that need it say so in their
+  message and name the candidates.
+- *Flex Proxy webhook*: `https://webhooks.twilio.com/v1/Accounts/{AC}/Proxy/{KS}/Webhooks/Message`
+  for the audited account and the Flex Proxy Service (compared
+  case-insensitively, trailing slash ignored).
+- *Normalized number*: a `whatsapp:` prefix, spaces, dashes, dots and
+  parentheses stripped, a missing leading `+` added.
+- *Mapped number*: the IncomingPhoneNumber whose normalized number equals the
+  normalized contact identity of an **enabled** `sms` or `whatsapp` Flex Flow.
+- Routing rules (1xx, 2xx) concern enabled Flex Flows unless stated; a
+  disabled flow only gets FLX106 and the 3xx/4xx items that still apply.
+- A rule whose inventory families could not be read is skipped and listed in
+  the report's coverage; FLX901 names the gap.
+"""
+
+
+def rule_to_dict(r: Rule) -> dict:
+    return {
+        "id": r.id,
+        "severity": r.severity.label,
+        "severity_note": r.severity_note,
+        "title": r.title,
+        "block": r.block,
+        "resource_type": r.resource_type,
+        "scope": r.scope,
+        "rationale": r.rationale,
+        "remediation": r.remediation,
+        "docs_url": r.docs_url,
+        "families": list(r.families),
+        "tags": list(r.tags),
+    }
+
+
+def render_json() -> str:
+    """The catalog as a JSON document (text, ending with a newline)."""
+    doc = {"schema_version": CATALOG_SCHEMA_VERSION, "rules": [rule_to_dict(r) for r in all_rules()]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _cell(value: str) -> str:
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def _severity(r: Rule) -> str:
+    return f"{r.severity.label} (by date)" if r.severity_note else r.severity.label
+
+
+def render_markdown() -> str:
+    """The catalog as Markdown: a summary table, then one section per rule."""
+    rules = all_rules()
+    out = [
+        "# flexaudit rule catalog",
+        "",
+        "<!-- Generated from the rule metadata by `python -m flexaudit.rules.catalog --write docs/rules.md`."
+        " Do not edit by hand. -->",
+        "",
+        "Rule ids are stable: suppressions, CI gates and tickets quote them. Severities are defaults;",
+        "`flexaudit rules --format json` prints the same catalog as JSON.",
+        "",
+        _TERMS,
+        "## Summary",
+        "",
+        "| id | severity | title | finding names | needs |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rules:
+        needs = ", ".join(f"`{f}`" for f in r.families) or "-"
+        out.append(f"| [{r.id}](#{r.id.lower()}) | {_severity(r)} | {_cell(r.title)} | `{r.resource_type}` ({_cell(r.scope)}) | {needs} |")
+    out.append("")
+    block = None
+    for r in rules:
+        if r.block != block:
+            block = r.block
+            out += [f"## {BLOCK_TITLES[block]}", ""]
+        out += _rule_section(r)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _rule_section(r: Rule) -> list[str]:
+    lines = [
+        f"### {r.id}",
+        "",
+        f"**{r.title}**",
+        "",
+        f"- Severity: {r.severity.label}" + (f" ({r.severity_note})" if r.severity_note else ""),
+        f"- Finding names: `{r.resource_type}` ({r.scope})",
+        f"- Needs: {', '.join(f'`{f}`' for f in r.families) or 'nothing (always runs)'}",
+        f"- Tags: {', '.join(r.tags) or '-'}",
+        f"- Docs: <{r.docs_url}>",
+        "",
+        f"Why: {r.rationale}",
+        "",
+        f"Fix: {r.remediation}",
+        "",
+    ]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flexaudit.rules.catalog", description=__doc__.splitlines()[0])
+    parser.add_argument("--format", choices=("md", "json"), default="md")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--write", metavar="PATH", help="write the catalog to PATH")
+    group.add_argument("--check", metavar="PATH", help="exit 1 if PATH is not the current catalog")
+    args = parser.parse_args(argv)
+    content = render_json() if args.format == "json" else render_markdown()
+    if args.write:
+        Path(args.write).write_text(content, encoding="utf-8")
+        return 0
+    if args.check:
+        path = Path(args.check)
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != content:
+            print(f"{path} is out of date: run python -m flexaudit.rules.catalog --write {path}", file=sys.stderr)
+            return 1
+        return 0
+    sys.stdout.write(content)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
