@@ -9,7 +9,7 @@ import pytest
 from flexaudit.findings import RESOURCE_TYPES
 from flexaudit.inventory import FAMILIES
 from flexaudit.rules import all_rules, get_rule
-from flexaudit.rules.catalog import main, render_json, render_markdown
+from flexaudit.rules.catalog import main, render_json, render_markdown, with_readme_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,10 +94,18 @@ def test_render_markdown_has_every_rule_once_in_the_table():
 
 
 def test_docs_rules_md_is_current():
-    path = ROOT / "docs" / "rules.md"
+    path = ROOT / "flexaudit" / "rules" / "CATALOG.md"
     assert path.read_text(encoding="utf-8") == render_markdown(), (
-        "docs/rules.md is stale: run python -m flexaudit.rules.catalog --write docs/rules.md"
+        "flexaudit/rules/CATALOG.md is stale: run python -m flexaudit.rules.catalog --write flexaudit/rules/CATALOG.md"
     )
+
+
+def test_readme_rules_table_is_current():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == with_readme_table(readme), (
+        "README's rules table is stale: run python -m flexaudit.rules.catalog --write-readme README.md"
+    )
+    assert all(f"| {r.id} |" in readme for r in all_rules())
 
 
 def test_catalog_cli(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""Load a scenario (docs/emulator-scenarios.md): validate it, fill defaults, index it.
+"""Load a scenario (flexaudit/emulator/SCENARIOS.md): validate it, fill defaults, index it.
 
 Written resources are filled once at load time; `repeat` blocks are kept as a
 template and expanded page by page (see collection.py).

@@ -1,10 +1,11 @@
 """The rule catalog as Markdown and JSON, generated from the rule metadata.
 
-`flexaudit rules` prints these; docs/rules.md is `render_markdown()` written
+`flexaudit rules` prints these; flexaudit/rules/CATALOG.md is `render_markdown()` written
 to disk (a test checks it is current):
 
-    python -m flexaudit.rules.catalog --write docs/rules.md
-    python -m flexaudit.rules.catalog --check docs/rules.md
+    python -m flexaudit.rules.catalog --write flexaudit/rules/CATALOG.md
+    python -m flexaudit.rules.catalog --check flexaudit/rules/CATALOG.md
+    python -m flexaudit.rules.catalog --write-readme README.md
     python -m flexaudit.rules.catalog --format json
 """
 
@@ -78,7 +79,7 @@ def render_markdown() -> str:
     out = [
         "# flexaudit rule catalog",
         "",
-        "<!-- Generated from the rule metadata by `python -m flexaudit.rules.catalog --write docs/rules.md`."
+        "<!-- Generated from the rule metadata by `python -m flexaudit.rules.catalog --write flexaudit/rules/CATALOG.md`."
         " Do not edit by hand. -->",
         "",
         "Rule ids are stable: suppressions, CI gates and tickets quote them. Severities are defaults;",
@@ -123,13 +124,38 @@ def _rule_section(r: Rule) -> list[str]:
     return lines
 
 
+README_START = "<!-- rules:start -->"
+README_END = "<!-- rules:end -->"
+
+
+def render_readme_table() -> str:
+    """The short table the README carries between its rules markers."""
+    lines = ["| id | severity | what it finds |", "|---|---|---|"]
+    lines += [f"| {r.id} | {_severity(r)} | {_cell(r.title)} |" for r in all_rules()]
+    return "\n".join(lines) + "\n"
+
+
+def with_readme_table(readme: str) -> str:
+    """README text with the generated table between the markers (which must both be there)."""
+    head, start, rest = readme.partition(README_START)
+    _, end, tail = rest.partition(README_END)
+    if not start or not end:
+        raise ValueError(f"README has no {README_START} … {README_END} section")
+    return f"{head}{README_START}\n{render_readme_table()}{README_END}{tail}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m flexaudit.rules.catalog", description=__doc__.splitlines()[0])
     parser.add_argument("--format", choices=("md", "json"), default="md")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--write", metavar="PATH", help="write the catalog to PATH")
     group.add_argument("--check", metavar="PATH", help="exit 1 if PATH is not the current catalog")
+    group.add_argument("--write-readme", metavar="README", help="refresh the rules table in README")
     args = parser.parse_args(argv)
+    if args.write_readme:
+        path = Path(args.write_readme)
+        path.write_text(with_readme_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return 0
     content = render_json() if args.format == "json" else render_markdown()
     if args.write:
         Path(args.write).write_text(content, encoding="utf-8")

@@ -3,7 +3,7 @@
 A rule is declared with `@rule(...)` next to its logic; the metadata (id,
 severity, title, rationale, remediation, docs link, the inventory families it
 needs, the resource type its findings name, tags) is the single source for
-the `flexaudit rules` output, the generated docs/rules.md, the report's
+the `flexaudit rules` output, the generated flexaudit/rules/CATALOG.md, the report's
 title/remediation/docs_url and the coverage section.
 
 A rule function takes the prepared `Context` and yields `Hit`s; the engine
