@@ -16,7 +16,9 @@ def test_plain_text_without_colour():
     # severity and readiness counts side by side
     assert any(line.split()[:2] == ["critical", "3"] and "blocked" in line for line in lines)
     assert any(line.split()[:2] == ["suppressed", "1"] for line in lines)
-    assert "Findings, worst first (6 of 6 open):" in out
+    r = sample_report()
+    rules = len({f.rule_id for f in r.open_findings})
+    assert f"Findings by rule, worst first ({rules} of {rules} rules, {len(r.open_findings)} open findings):" in out
     assert "Reports written:\n  reports/x/flexaudit-report.md" in out
     assert out.endswith("\n")
 
@@ -28,13 +30,20 @@ def test_colour_only_when_asked():
     assert ESC in out
 
 
-def test_top_ten_findings_worst_first():
+def test_top_findings_are_one_row_per_rule_worst_first():
     r = large_report(50)
     out = render_terminal_summary(r, [], color=False)
-    assert f"Top findings, worst first (10 of {len(r.open_findings)} open):" in out
-    table = out.split("Top findings")[1].split("\n\n")[0].splitlines()[3:]
-    assert len(table) == 10
-    assert all(line.startswith("critical") for line in table)
+    groups = {}
+    for f in r.open_findings:
+        groups.setdefault(f.rule_id, []).append(f)
+    shown = min(10, len(groups))
+    header = f"({shown} of {len(groups)} rules, {len(r.open_findings)} open findings):"
+    assert header in out
+    table = out.split(header)[1].split("Run `flexaudit rules`")[0].strip().splitlines()[2:]
+    assert len(table) == shown
+    rows = [line.split() for line in table]
+    assert [row[1] for row in rows] == list(groups)[:shown]  # worst first, as the findings are sorted
+    assert [int(row[2]) for row in rows] == [len(g) for g in list(groups.values())[:shown]]
 
 
 def test_coverage_gaps_listed():

@@ -78,20 +78,29 @@ def render_terminal_summary(report: Report, written: Sequence[Path], color: bool
 
     open_findings = report.open_findings
     if open_findings:
-        top = open_findings[:TOP_FINDINGS]
-        title = "Top findings, worst first" if len(open_findings) > len(top) else "Findings, worst first"
-        out.append(st(_BOLD, f"{title} ({len(top)} of {len(open_findings)} open):"))
+        # One row per rule, worst first: 27 copies of one end-of-life finding
+        # would otherwise push every other problem off the screen.
+        by_rule: dict[str, list] = {}
+        for f in open_findings:
+            by_rule.setdefault(f.rule_id, []).append(f)
+        groups = list(by_rule.values())
+        top = groups[:TOP_FINDINGS]
+        title = "Top findings by rule, worst first" if len(groups) > len(top) else "Findings by rule, worst first"
+        out.append(st(_BOLD, f"{title} ({len(top)} of {len(groups)} rules, {len(open_findings)} open findings):"))
         rows = [
             [
-                st.severity(f.severity),
-                f.rule_id,
-                _clip(f.resource_sid, 34),
-                _clip(f.resource_name, 24),
-                _clip(f.title, 60),
+                st.severity(group[0].severity),
+                group[0].rule_id,
+                len(group),
+                _clip(group[0].title, 60),
+                _clip(group[0].resource_name or group[0].resource_sid, 28)
+                + (f" +{len(group) - 1} more" if len(group) > 1 else ""),
             ]
-            for f in top
+            for group in top
         ]
-        out.append(tabulate(rows, headers=["severity", "rule", "resource", "name", "finding"], tablefmt="simple"))
+        out.append(tabulate(rows, headers=["severity", "rule", "count", "finding", "on"], tablefmt="simple",
+                            colalign=("left", "left", "right", "left", "left")))
+        out.append("Run `flexaudit rules` for what each rule means; the reports list every finding.")
     else:
         out.append(st(_READINESS_COLOR["ready"], "No open findings."))
     out.append("")
