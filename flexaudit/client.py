@@ -121,6 +121,10 @@ class GuardedHttpClient(HttpClient):
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._local = threading.local()
+        # Set when a request ran out of retries without the server answering at
+        # all, cleared by any answer: a dead server costs one retry ladder, not
+        # one per remaining request.
+        self._unreachable = False
 
     def _session(self) -> requests.Session:
         # requests.Session is not documented thread-safe: one per worker thread.
@@ -146,7 +150,8 @@ class GuardedHttpClient(HttpClient):
         target = map_url(url, self.api_base_url)
         timeout = timeout or self.timeout
         last_error: Exception | None = None
-        for attempt in range(self.max_attempts):
+        attempts = 1 if self._unreachable else self.max_attempts
+        for attempt in range(attempts):
             if attempt:
                 self._count(retries=1)
             self.limiter.acquire()
@@ -168,16 +173,19 @@ class GuardedHttpClient(HttpClient):
                 self._count(server_errors=1)
             self.limiter.release(throttled)
 
-            if resp is not None and resp.status_code not in RETRY_STATUSES:
-                return Response(resp.status_code, resp.text, resp.headers)
-            if attempt + 1 == self.max_attempts:
+            if resp is not None:
+                self._unreachable = False
+                if resp.status_code not in RETRY_STATUSES:
+                    return Response(resp.status_code, resp.text, resp.headers)
+            if attempt + 1 == attempts:
                 break
             self._sleep(self._backoff(attempt, resp))
 
         if resp is not None:
             # Out of retries on 429/5xx: let the SDK raise its TwilioRestException.
             return Response(resp.status_code, resp.text, resp.headers)
-        raise ApiUnreachable(_describe_unreachable(target, last_error, self.max_attempts))
+        self._unreachable = True
+        raise ApiUnreachable(_describe_unreachable(target, last_error, attempts))
 
     def _backoff(self, attempt: int, resp) -> float:
         delay = self._rng.uniform(0, min(self.backoff_cap, self.backoff_base * (2 ** attempt)))
@@ -194,7 +202,7 @@ def _describe_unreachable(target: str, error: Exception | None, attempts: int) -
     parts = urlsplit(target)
     where = f"{parts.scheme}://{parts.netloc}"
     kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
-    return f"{where} did not answer ({kind}, {attempts} attempts)"
+    return f"{where} did not answer ({kind}, {attempts} attempt{'s' if attempts != 1 else ''})"
 
 
 def _silent_logger():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -42,7 +43,8 @@ def finish(inventory: Inventory, *, as_of: date, waivers, out_dir: Path, formats
     except OSError as exc:
         raise Failure(f"cannot write reports to {out_dir}: {exc.strerror or exc}") from None
     if not quiet:
-        click.echo(render_terminal_summary(report, written, color=sys.stdout.isatty()), nl=False)
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
+        click.echo(render_terminal_summary(report, written, color=color), nl=False)
     incomplete = [c.family for c in report.coverage if not c.complete]
     if incomplete:
         click.echo(f"flexaudit: scan incomplete: could not read {', '.join(incomplete)}; "

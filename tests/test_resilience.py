@@ -1,0 +1,98 @@
+"""Faults at the CLI level: throttling, denied families and dead servers change what is
+known, never what is concluded from what is known."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from click.testing import CliRunner
+from freezegun import freeze_time
+
+from flexaudit.cli import cli
+from flexaudit.emulator import Emulator
+
+
+def scan(emu, out, *extra):
+    return CliRunner().invoke(cli, ["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                                    "--api-base-url", emu.base_url, "--as-of", "2026-11-21", "--quiet",
+                                    "--format", "json", "--output-dir", str(out), *extra])
+
+
+def findings(out):
+    report = json.loads((out / "flexaudit-report.json").read_text())
+    return [(f["rule_id"], f["resource_sid"], f["severity"], f["message"]) for f in report["findings"]]
+
+
+def test_fifteen_percent_429_and_503_give_exactly_the_fault_free_findings(demo_scenario, tmp_path):
+    with Emulator(demo_scenario) as emu:
+        assert scan(emu, tmp_path / "clean").exit_code == 0
+    with Emulator(demo_scenario, fault_rate=0.15, fault_seed=2026) as emu:
+        result = scan(emu, tmp_path / "faulty")
+        faults = sum(r["status"] in (429, 503) for r in emu.requests)
+    assert result.exit_code == 0, result.output
+    assert faults > 0
+    assert findings(tmp_path / "faulty") == findings(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("family", ["proxy", "chat", "studio", "phone_numbers"])
+def test_a_denied_family_skips_only_its_rules(demo_scenario, tmp_path, family):
+    with Emulator(demo_scenario) as emu:
+        scan(emu, tmp_path / "clean")
+    with Emulator(demo_scenario, deny={family: 403}) as emu:
+        result = scan(emu, tmp_path / "denied")
+    assert result.exit_code == 3
+    report = json.loads((tmp_path / "denied" / "flexaudit-report.json").read_text())
+    gap = next(c for c in report["coverage"] if c["family"] == family)
+    assert gap["complete"] is False and "403" in gap["error"] and gap["skipped_rules"]
+    flx901 = [f for f in report["findings"] if f["rule_id"] == "FLX901"]
+    assert len(flx901) == 1 and family in flx901[0]["message"]
+    skipped = set(gap["skipped_rules"])
+    clean_rules = {rule for rule, *_ in findings(tmp_path / "clean")}
+    denied_rules = {f["rule_id"] for f in report["findings"]}
+    # every rule that did not need the family still ran and still fires; the skipped ones never do
+    assert denied_rules - {"FLX901"} == clean_rules - skipped
+
+
+def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_path):
+    families = ["account", "phone_numbers", "flex_configuration", "flex_flows", "studio", "proxy",
+                "messaging", "chat", "conversations", "taskrouter"]
+    with Emulator(demo_scenario, hang=families, hang_seconds=20) as emu:
+        started = time.monotonic()
+        result = scan(emu, tmp_path / "o", "--timeout", "1")
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 3
+    assert elapsed < 15  # one retry ladder (about 10 s at --timeout 1), not one per family
+    assert "could not read" in result.stderr and "Traceback" not in result.output
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    errors = {c["family"]: c["error"] for c in report["coverage"] if not c["complete"]}
+    assert set(errors) == set(families)
+    assert all("timed out" in e for f, e in errors.items() if f not in ("chat", "taskrouter"))
+    # these two learn which service to read from the Flex configuration, and say so
+    assert "Flex configuration could not be read" in errors["chat"]
+
+
+@pytest.fixture(scope="module")
+def demo_snapshot(tmp_path_factory):
+    out = tmp_path_factory.mktemp("snap")
+    assert CliRunner().invoke(cli, ["scan", "--demo", "--quiet", "--format", "json",
+                                    "--output-dir", str(out / "o")]).exit_code == 0
+    return out / "o" / "flexaudit-inventory.json"
+
+
+@pytest.mark.parametrize("today, severity", [
+    ("2025-12-02", "medium"),   # 181 days before the end of life
+    ("2025-12-03", "high"),     # 180 days before
+    ("2026-05-31", "high"),     # the day before
+    ("2026-06-01", "critical"),  # the day itself
+    ("2026-11-21", "critical"),
+])
+def test_end_of_life_severity_follows_today_by_default(demo_snapshot, tmp_path, today, severity):
+    with freeze_time(f"{today} 23:59:00"):
+        result = CliRunner().invoke(cli, ["report", str(demo_snapshot), "--quiet", "--format", "json",
+                                          "--output-dir", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r" / "flexaudit-report.json").read_text())
+    assert report["as_of"] == today
+    assert {f["severity"] for f in report["findings"] if f["rule_id"] == "FLX301"} == {severity}
