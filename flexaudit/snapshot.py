@@ -8,6 +8,7 @@ traceback deep inside a rule.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -68,11 +69,16 @@ class _FieldError(Exception):
         self.problem = problem
 
 
+@functools.cache
+def _shape(cls):
+    """Type hints and fields of a dataclass: computed once, not once per object loaded."""
+    return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls)}
+
+
 def _build(cls, data, where: str):
     if not isinstance(data, dict):
         raise _FieldError(where, f"expected an object, got {type(data).__name__}")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints, fields = _shape(cls)
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise _FieldError(where, f"unknown field {unknown[0]!r}")

@@ -288,16 +288,24 @@ class MarkdownFormat(ReportFormat):
     def render(self, report: Report) -> str:
         fits = lambda text: len(text) <= self.max_chars  # noqa: E731
 
+        # Attempts whose plan text alone is over the limit are not rendered at all:
+        # on an account with thousands of addresses each would be megabytes.
+        def hopeless(blocks: list[PlanBlock]) -> bool:
+            return sum(len(step) for b in blocks for step in b.steps) > self.max_chars
+
         # 0. every address with its own plan, literally
-        text = self._render(report, plan_blocks(report.addresses, shared=False))
-        if fits(text):
-            return text
+        literal = plan_blocks(report.addresses, shared=False)
+        if not hopeless(literal):
+            text = self._render(report, literal)
+            if fits(text):
+                return text
 
         # 1. addresses that share a plan (up to their own SIDs) get it once, with variables
         blocks = plan_blocks(report.addresses, shared=True)
-        text = self._render(report, blocks)
-        if fits(text):
-            return text
+        if not hopeless(blocks):
+            text = self._render(report, blocks)
+            if fits(text):
+                return text
 
         # 2. leave out the plans of the last blocks (the largest number that fits)
         k = _largest(lambda k: fits(self._render(report, blocks, k)), 0, len(blocks))
@@ -321,9 +329,20 @@ class MarkdownFormat(ReportFormat):
 
 
 def _largest(fits, lo: int, hi: int) -> int | None:
-    """The largest k in [lo, hi] with fits(k), assuming fits is monotone (true up to some k)."""
+    """The largest k in [lo, hi] with fits(k), assuming fits is monotone (true up to some k).
+
+    Probes gallop up from lo (lo+1, lo+2, lo+4, …) before bisecting, so no probe
+    renders much more than twice what fits, however large hi is.
+    """
     if not fits(lo):
         return None
+    step = 1
+    while lo < hi:
+        probe = min(hi, lo + step)
+        if not fits(probe):
+            hi = probe - 1
+            break
+        lo, step = probe, step * 2
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if fits(mid):

@@ -9,6 +9,7 @@ from twilio.base.exceptions import TwilioRestException
 from flexaudit.inventory import ChannelSummary, ChatService
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
+from flexaudit.scan.paging import prefetching_stream
 
 # Chat v2 caps PageSize at 100; Flex creates its channels private, and the list
 # returns only public ones unless asked for both.
@@ -27,7 +28,8 @@ def scan_chat_service(ctx: ScanContext, service_sid: str) -> ChatService | None:
             return None
         raise
     summary = ChannelSummary()
-    for channel in service.channels.stream(type=CHANNEL_TYPES, page_size=PAGE_SIZE):
+    first = service.channels.page(type=CHANNEL_TYPES, page_size=PAGE_SIZE)
+    for channel in prefetching_stream(first, ctx.prefetch):
         count_channel(summary, fields.text(channel.type) or "unknown", channel.attributes)
         if summary.total % PROGRESS_EVERY == 0:
             ctx.progress(f"chat service {service_sid}: {summary.total} channels so far")

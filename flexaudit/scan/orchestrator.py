@@ -62,8 +62,9 @@ def run_scan(
         tool_version=__version__,
     )
     with ThreadPoolExecutor(max_workers=len(FAMILIES) + 2, thread_name_prefix="family") as families, \
-            ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="fanout") as fanout:
-        ctx = ScanContext(client=client, account_sid=account_sid, fanout=fanout, progress=progress)
+            ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="fanout") as fanout, \
+            ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="prefetch") as prefetch:
+        ctx = ScanContext(client=client, account_sid=account_sid, fanout=fanout, progress=progress, prefetch=prefetch)
         futures: dict[str, Future] = {}
         futures["flex_configuration"] = families.submit(scan_flex_configuration, ctx)
         futures["chat"] = families.submit(_chat, ctx, futures)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flexaudit.inventory import PoolNumber, ProxyService, SessionSummary
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
+from flexaudit.scan.paging import prefetching_stream
 
 PAGE_SIZE = 1000
 OPEN_STATUSES = frozenset({"open", "in-progress"})
@@ -38,7 +39,8 @@ def _pool(ctx: ScanContext, service_sid: str) -> list[PoolNumber]:
 
 def summarize_sessions(ctx: ScanContext, service_sid: str) -> SessionSummary:
     summary = SessionSummary()
-    for session in ctx.client.proxy.v1.services(service_sid).sessions.stream(page_size=PAGE_SIZE):
+    first = ctx.client.proxy.v1.services(service_sid).sessions.page(page_size=PAGE_SIZE)
+    for session in prefetching_stream(first, ctx.prefetch):
         status = fields.text(session.status) or "unknown"
         summary.total += 1
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
