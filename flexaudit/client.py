@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -63,11 +64,24 @@ class AdaptiveLimiter:
         self._last_cut = float("-inf")
         self._clock = clock
         self._cond = threading.Condition()
+        self._urgent_waiting = 0
 
-    def acquire(self) -> None:
+    def acquire(self, urgent: bool = False) -> None:
+        """Wait for a slot. Urgent requests (the scan's longest sequential chain) go before
+        every waiting normal one, so a burst of fan-out requests never stalls the chain."""
         with self._cond:
-            while self._in_flight >= self.limit:
-                self._cond.wait()
+            if urgent:
+                self._urgent_waiting += 1
+                try:
+                    while self._in_flight >= self.limit:
+                        self._cond.wait()
+                finally:
+                    self._urgent_waiting -= 1
+                if not self._urgent_waiting:
+                    self._cond.notify_all()  # normal waiters held back only by us may go now
+            else:
+                while self._in_flight >= self.limit or self._urgent_waiting:
+                    self._cond.wait()
             self._in_flight += 1
 
     def release(self, throttled: bool) -> None:
@@ -138,6 +152,16 @@ class GuardedHttpClient(HttpClient):
             self._local.session = session
         return session
 
+    @contextlib.contextmanager
+    def prioritized(self):
+        """Requests this thread sends inside the block go first in the limiter's queue."""
+        previous = getattr(self._local, "urgent", False)
+        self._local.urgent = True
+        try:
+            yield
+        finally:
+            self._local.urgent = previous
+
     def _count(self, **deltas: int) -> None:
         with self._stats_lock:
             for name, delta in deltas.items():
@@ -154,7 +178,7 @@ class GuardedHttpClient(HttpClient):
         for attempt in range(attempts):
             if attempt:
                 self._count(retries=1)
-            self.limiter.acquire()
+            self.limiter.acquire(urgent=getattr(self._local, "urgent", False))
             throttled = False
             try:
                 self._count(requests=1)

@@ -271,10 +271,25 @@ class MarkdownFormat(ReportFormat):
 
     def _render(self, report: Report, blocks: list[PlanBlock], plans: int | None = None,
                 findings_cap: int | None = None, address_rows: int | None = None) -> str:
+        return self._template.render(**self._context(report, blocks, plans, findings_cap, address_rows))
+
+    def _fitting(self, report: Report, blocks: list[PlanBlock], *limits) -> str | None:
+        """That document if it stays within max_chars, else None; rendering stops as soon as it
+        would not, so probing a size never costs more than max_chars of rendering."""
+        chunks, size = [], 0
+        for chunk in self._template.generate(**self._context(report, blocks, *limits)):
+            size += len(chunk)
+            if size > self.max_chars:
+                return None
+            chunks.append(chunk)
+        return "".join(chunks)
+
+    def _context(self, report: Report, blocks: list[PlanBlock], plans: int | None = None,
+                 findings_cap: int | None = None, address_rows: int | None = None) -> dict:
         n = len(report.addresses)
         shown = blocks if plans is None else blocks[:plans]
         rows = report.addresses if address_rows is None else report.addresses[:address_rows]
-        return self._template.render(
+        return dict(
             r=report,
             plan_blocks=shown,
             plans_grouped=any(b.shared for b in blocks),
@@ -286,42 +301,34 @@ class MarkdownFormat(ReportFormat):
         )
 
     def render(self, report: Report) -> str:
-        fits = lambda text: len(text) <= self.max_chars  # noqa: E731
-
-        # Attempts whose plan text alone is over the limit are not rendered at all:
-        # on an account with thousands of addresses each would be megabytes.
-        def hopeless(blocks: list[PlanBlock]) -> bool:
-            return sum(len(step) for b in blocks for step in b.steps) > self.max_chars
+        fits = lambda *args: self._fitting(report, *args) is not None  # noqa: E731
 
         # 0. every address with its own plan, literally
-        literal = plan_blocks(report.addresses, shared=False)
-        if not hopeless(literal):
-            text = self._render(report, literal)
-            if fits(text):
-                return text
+        text = self._fitting(report, plan_blocks(report.addresses, shared=False))
+        if text is not None:
+            return text
 
         # 1. addresses that share a plan (up to their own SIDs) get it once, with variables
         blocks = plan_blocks(report.addresses, shared=True)
-        if not hopeless(blocks):
-            text = self._render(report, blocks)
-            if fits(text):
-                return text
+        text = self._fitting(report, blocks)
+        if text is not None:
+            return text
 
         # 2. leave out the plans of the last blocks (the largest number that fits)
-        k = _largest(lambda k: fits(self._render(report, blocks, k)), 0, len(blocks))
+        k = _largest(lambda k: fits(blocks, k), 0, len(blocks))
         if k is not None:
             return self._render(report, blocks, k)
 
         # 3. no plans; cap the findings listed per rule
         most = max((len(g.findings) for sg in report.open_groups for g in sg.rules), default=0)
-        m = _largest(lambda m: fits(self._render(report, blocks, 0, m)), 0, most)
+        m = _largest(lambda m: fits(blocks, 0, m), 0, most)
         if m is not None:
             return self._render(report, blocks, 0, m)
 
         # 4. and cap the address table
-        a = _largest(lambda a: fits(self._render(report, blocks, 0, 0, a)), 0, len(report.addresses))
+        a = _largest(lambda a: fits(blocks, 0, 0, a), 0, len(report.addresses))
         text = self._render(report, blocks, 0, 0, a or 0)
-        if fits(text):
+        if len(text) <= self.max_chars:
             return text
         # 5. pathological (thousands of coverage gaps or waivers): cut at a line, say so
         note = f"\n\n… (cut at {self.max_chars} characters: see {', '.join(FULL_DETAIL_FILES)})\n"

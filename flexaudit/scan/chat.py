@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from twilio.base.exceptions import TwilioRestException
@@ -21,15 +22,20 @@ PROGRESS_EVERY = 10_000
 def scan_chat_service(ctx: ScanContext, service_sid: str) -> ChatService | None:
     """None when the service does not exist (a flow or the configuration points at a deleted one)."""
     service = ctx.client.chat.v2.services(service_sid)
-    try:
-        info = service.fetch()
-    except TwilioRestException as exc:
-        if exc.status == 404:
-            return None
-        raise
+    # The channel list is the scan's longest chain of requests that must follow
+    # each other: its requests go ahead of queued fan-out requests.
+    http = ctx.client.http_client
+    urgent = http if hasattr(http, "prioritized") else None
+    with urgent.prioritized() if urgent else contextlib.nullcontext():
+        try:
+            info = service.fetch()
+        except TwilioRestException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        first = service.channels.page(type=CHANNEL_TYPES, page_size=PAGE_SIZE)
     summary = ChannelSummary()
-    first = service.channels.page(type=CHANNEL_TYPES, page_size=PAGE_SIZE)
-    for channel in prefetching_stream(first, ctx.prefetch):
+    for channel in prefetching_stream(first, ctx.prefetch, urgent_via=urgent):
         count_channel(summary, fields.text(channel.type) or "unknown", channel.attributes)
         if summary.total % PROGRESS_EVERY == 0:
             ctx.progress(f"chat service {service_sid}: {summary.total} channels so far")

@@ -61,6 +61,10 @@ def run_scan(
         scanned_at=now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         tool_version=__version__,
     )
+    # The chat channel chain decides the scan's length: import its SDK modules
+    # (flex-api, chat) here rather than in the race of ten family threads.
+    client.flex_api.v1.configuration  # noqa: B018
+    client.chat.v2.services  # noqa: B018
     with ThreadPoolExecutor(max_workers=len(FAMILIES) + 2, thread_name_prefix="family") as families, \
             ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="fanout") as fanout, \
             ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="prefetch") as prefetch:
@@ -136,7 +140,9 @@ def _chat(ctx: ScanContext, futures: dict[str, Future]):
     first = ctx.fanout.submit(scan_chat_service, ctx, flex_chat) if flex_chat else None
     flows = _dependency(futures, "flex_flows") or []
     others = sorted({f.chat_service_sid for f in flows if f.chat_service_sid} - {flex_chat})
-    services = ([first.result()] if first else []) + ctx.fetch_all(lambda sid: scan_chat_service(ctx, sid), others)
+    # The other services are read while the Flex one is still paging, not after it.
+    rest = ctx.fetch_all(lambda sid: scan_chat_service(ctx, sid), others)
+    services = ([first.result()] if first else []) + rest
     error = None
     if config is None:
         error = "the Flex configuration could not be read, so the Flex chat service is unknown"
