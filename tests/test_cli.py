@@ -217,3 +217,23 @@ def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
                             capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_region_and_edge_reach_the_sdk_and_the_mapping_still_holds(demo_scenario, tmp_path, monkeypatch):
+    from flexaudit import client as client_module
+
+    hosts = []
+    original = client_module.map_url
+
+    def spy(url, base):
+        hosts.append(url.split("/")[2])
+        return original(url, base)
+
+    monkeypatch.setattr(client_module, "map_url", spy)
+    with Emulator(demo_scenario) as emu:
+        result = run("scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                     "--api-base-url", emu.base_url, "--region", "ie1", "--edge", "dublin", "--quiet",
+                     "--format", "json", "--output-dir", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert hosts and all(h.endswith(".dublin.ie1.twilio.com") for h in hosts)
+    assert {h.split(".")[0] for h in hosts} >= {"api", "flex-api", "chat", "proxy", "studio", "conversations"}
