@@ -328,7 +328,7 @@ class Context:
         """What an inbound `sms_url` points at, in words (never echoing credentials)."""
         canon = canon_url(url)
         if not canon:
-            return "no inbound webhook (blank)"
+            return "nowhere (its inbound webhook is blank)"
         if canon in self.flex_webhooks:
             return "the Flex Proxy webhook"
         m = _PROXY_WEBHOOK.match(canon)

@@ -66,9 +66,9 @@ def flx101(ctx: Context):
         yield Hit(
             m.sid,
             m.name,
-            f"{m.name} is the contact identity of enabled Flex Flow {m.describe_flows()}, but its inbound "
-            f"webhook is {ctx.describe_handler(m.number.sms_url)} instead of {_expected_webhook(ctx)}: "
-            f"inbound messages never reach Flex.{ctx.proxy.note}",
+            f"{m.name} is the contact identity of enabled Flex Flow {m.describe_flows()}, but inbound "
+            f"messages to it go to {ctx.describe_handler(m.number.sms_url)} instead of {_expected_webhook(ctx)}: "
+            f"they never reach Flex.{ctx.proxy.note}",
         )
 
 
