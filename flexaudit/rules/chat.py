@@ -40,7 +40,7 @@ def eol_phrase(as_of: date) -> str:
     id="FLX301",
     severity=Severity.MEDIUM,
     severity_note="by date: medium more than 180 days before 2026-06-01, high within 180 days, critical on or after it",
-    title="Flex Flow runs on Programmable Chat, which reaches end of life on 2026-06-01",
+    title="Flex Flow runs on Programmable Chat (end of life for Flex: 2026-06-01)",
     rationale="""Every Flex Flow (legacy address) creates Programmable Chat channels and Proxy
     sessions; Programmable Chat for Flex reaches end of life on 2026-06-01, after which legacy
     messaging is unsupported and may stop working.""",
