@@ -85,12 +85,8 @@ def run_scan(
         for family in FAMILIES:
             try:
                 value = futures[family].result()
-            except TwilioRestException as exc:
-                rejected = rejected or exc.status == 401
-                inventory.coverage[family] = FamilyCoverage(False, describe_error(exc))
-                progress(f"{family}: could not be read ({describe_error(exc)})")
-                continue
             except Exception as exc:  # noqa: BLE001 - one family's failure must not stop the others
+                rejected = rejected or (isinstance(exc, TwilioRestException) and exc.status == 401)
                 inventory.coverage[family] = FamilyCoverage(False, describe_error(exc))
                 progress(f"{family}: could not be read ({describe_error(exc)})")
                 continue
