@@ -275,8 +275,15 @@ class _Planner:
     # ------------------------------------------------------------ address
 
     def conversation_service(self) -> str:
+        """The Conversations service new addresses go to: the account's default one, else the
+        one service every existing Conversations address already uses, else a placeholder."""
         conv = self.ctx.inventory.conversations_configuration
-        return tok(conv.default_chat_service_sid if conv else None, "IS<Flex Conversations service>")
+        if conv and text(conv.default_chat_service_sid):
+            return tok(conv.default_chat_service_sid, "IS<Flex Conversations service>")
+        used = {text((a.auto_creation or {}).get("conversation_service_sid"))
+                for a in self.ctx.inventory.address_configurations if isinstance(a.auto_creation, dict)}
+        used.discard("")
+        return tok(used.pop(), "IS<Flex Conversations service>") if len(used) == 1 else "IS<Flex Conversations service>"
 
     def auto_creation(self) -> tuple[list[str], list[str]]:
         """twilio-cli flags and REST form fields of the address's auto-creation."""

@@ -283,3 +283,19 @@ def test_account_values_cannot_break_out_of_command_code_spans():
                 assert "<script" not in code and "secret" not in code, step
     create = [s for s in b.plans()[fo.sid].steps if "addresses:create" in s][0]
     assert "--friendly-name 'Sales rm -rf script alert(1) script line2 x (javascript:1)'" in create
+
+
+def test_without_a_default_service_the_one_service_existing_addresses_use_is_named():
+    b = InventoryBuilder()
+    _, fo, _ = b.sms_address("+15550100001")
+    b.inv.conversations_configuration = None
+    used = sid("IS", 77)
+    b.address("sms", "+15550100099", auto_creation={"enabled": True, "type": "default",
+                                                       "conversation_service_sid": used})
+    create = next(s for s in b.plans()[fo.sid].steps if "addresses:create" in s)
+    assert f"--auto-creation.conversation-service-sid {used}" in create
+    # two services in use: no guess, a placeholder the reader must fill in
+    b.address("sms", "+15550100098", auto_creation={"enabled": True, "type": "default",
+                                                       "conversation_service_sid": sid("IS", 78)})
+    create = next(s for s in b.plans()[fo.sid].steps if "addresses:create" in s)
+    assert "--auto-creation.conversation-service-sid 'IS<Flex Conversations service>'" in create
