@@ -134,7 +134,7 @@ def rules(fmt):
     """The rule catalog: id, severity, title, rationale, fix."""
     from flexaudit.rules.catalog import render_json, render_markdown
 
-    click.echo(render_json() if fmt == "json" else render_markdown(), nl=False)
+    click.echo(render_json() if fmt == "json" else render_markdown(for_file=False), nl=False)
     return EXIT_OK
 
 

@@ -73,15 +73,21 @@ def _severity(r: Rule) -> str:
     return f"{r.severity.label} (by date)" if r.severity_note else r.severity.label
 
 
-def render_markdown() -> str:
-    """The catalog as Markdown: a summary table, then one section per rule."""
+def render_markdown(for_file: bool = True) -> str:
+    """The catalog as Markdown: a summary table, then one section per rule.
+
+    for_file adds the do-not-edit note that CATALOG.md carries; the terminal does without it.
+    """
     rules = all_rules()
-    out = [
-        "# flexaudit rule catalog",
-        "",
+    note = [
         "<!-- Generated from the rule metadata by `python -m flexaudit.rules.catalog --write flexaudit/rules/CATALOG.md`."
         " Do not edit by hand. -->",
         "",
+    ] if for_file else []
+    out = [
+        "# flexaudit rule catalog",
+        "",
+        *note,
         "Rule ids are stable: suppressions, CI gates and tickets quote them. Severities are defaults;",
         "`flexaudit rules --format json` prints the same catalog as JSON.",
         "",
