@@ -11,34 +11,34 @@ import sys
 import requests
 from click.testing import CliRunner
 
-from flexaudit.emulator.command import emulator_command
+from flexaudit.cli import cli
 
 try:
     from tests.emulator_fixtures import ACCOUNT, TOKEN, small_scenario
 except ImportError:  # tests/ is not a package: pytest put it on sys.path
     from emulator_fixtures import ACCOUNT, TOKEN, small_scenario
 
-_RUN = "from flexaudit.emulator.command import emulator_command; emulator_command()"
+_RUN = "from flexaudit.cli import main; main(['emulator', *__import__('sys').argv[1:]])"
 
 
 def test_bad_scenario_file_is_one_line_error_exit_2(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text('{"flex_flows": [{"sid": "FO1"}]}')
-    result = CliRunner().invoke(emulator_command, ["--scenario", str(path)])
+    result = CliRunner().invoke(cli, ["emulator", "--scenario", str(path)])
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
     assert "error:" in result.output and "flex_flows[0].sid" in result.output
 
 
 def test_missing_scenario_file_exit_2(tmp_path):
-    result = CliRunner().invoke(emulator_command, ["--scenario", str(tmp_path / "nope.json")])
+    result = CliRunner().invoke(cli, ["emulator", "--scenario", str(tmp_path / "nope.json")])
     assert result.exit_code == 2 and "cannot read scenario" in result.output
 
 
 def test_bad_deny_option_is_usage_error():
-    result = CliRunner().invoke(emulator_command, ["--deny", "proxy"])
+    result = CliRunner().invoke(cli, ["emulator", "--deny", "proxy"])
     assert result.exit_code == 2 and "FAMILY=STATUS" in result.output
-    result = CliRunner().invoke(emulator_command, ["--hang", "pigeons"])
+    result = CliRunner().invoke(cli, ["emulator", "--hang", "pigeons"])
     assert result.exit_code == 2
 
 

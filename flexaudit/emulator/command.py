@@ -8,6 +8,8 @@ import time
 
 import click
 
+from flexaudit.exits import Failure
+
 from flexaudit.emulator.faults import FAMILIES
 from flexaudit.emulator.scenario import ScenarioError, demo_scenario_path, load_scenario
 from flexaudit.emulator.server import Emulator
@@ -59,8 +61,7 @@ def emulator_command(ctx, scenario_name, port, latency_ms, fault_rate, fault_see
                             request_log_path=request_log)
         emulator.start()
     except (ScenarioError, ValueError, OSError) as exc:
-        click.echo(f"flexaudit emulator: error: {exc}", err=True)
-        ctx.exit(2)
+        raise Failure(f"emulator: {exc}") from None
     _stop_on_sigterm()
     click.echo(f"flexaudit emulator serving {emulator.base_url} "
                f"account_sid={emulator.account_sid} auth_token={emulator.auth_token} (Ctrl-C stops)")
