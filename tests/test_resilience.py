@@ -96,3 +96,16 @@ def test_end_of_life_severity_follows_today_by_default(demo_snapshot, tmp_path, 
     report = json.loads((tmp_path / "r" / "flexaudit-report.json").read_text())
     assert report["as_of"] == today
     assert {f["severity"] for f in report["findings"] if f["rule_id"] == "FLX301"} == {severity}
+
+
+def test_a_401_on_one_family_is_a_permission_gap_not_rejected_credentials(demo_scenario, tmp_path):
+    # Standard API keys may read everything but the Account resource
+    with Emulator(demo_scenario, deny={"account": 401}) as emu:
+        result = scan(emu, tmp_path / "o")
+    assert result.exit_code == 3, result.output
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    account = next(c for c in report["coverage"] if c["family"] == "account")
+    assert not account["complete"] and "401" in account["error"] and "Standard API key" in account["error"]
+    assert all(c["complete"] for c in report["coverage"] if c["family"] != "account")
+    assert report["account"]["friendly_name"] == ""  # unknown, not guessed
+    assert any(f["rule_id"] == "FLX301" for f in report["findings"])

@@ -37,12 +37,15 @@ class FamilyFailed(Exception):
     """A family could not be read because one it depends on failed."""
 
 
-def describe_error(exc: BaseException) -> str:
+def describe_error(exc: BaseException, family: str | None = None) -> str:
     """One line for coverage and FLX901; carries no credential (none is ever in these)."""
     if isinstance(exc, TwilioRestException):
         code = f", Twilio error {exc.code}" if exc.code else ""
         msg = (exc.msg or "").strip().splitlines()[0] if exc.msg else ""
-        return f"HTTP {exc.status}{code}: {msg}" if msg else f"HTTP {exc.status}{code}"
+        line = f"HTTP {exc.status}{code}: {msg}" if msg else f"HTTP {exc.status}{code}"
+        if exc.status == 401 and family == "account":
+            line += " (a Standard API key cannot read the Account resource; the other families do not need it)"
+        return line
     if isinstance(exc, (ApiUnreachable, FamilyFailed)):
         return str(exc)
     return f"unexpected {exc.__class__.__name__}: {str(exc)[:200]}"
@@ -81,17 +84,20 @@ def run_scan(
         futures["taskrouter"] = families.submit(_taskrouter, ctx, futures)
         futures["account"] = families.submit(scan_account, ctx)
 
-        rejected = False
+        unauthorized = 0
         for family in FAMILIES:
             try:
                 value = futures[family].result()
             except Exception as exc:  # noqa: BLE001 - one family's failure must not stop the others
-                rejected = rejected or (isinstance(exc, TwilioRestException) and exc.status == 401)
-                inventory.coverage[family] = FamilyCoverage(False, describe_error(exc))
-                progress(f"{family}: could not be read ({describe_error(exc)})")
+                if isinstance(exc, TwilioRestException) and exc.status == 401:
+                    unauthorized += 1
+                inventory.coverage[family] = FamilyCoverage(False, describe_error(exc, family))
+                progress(f"{family}: could not be read ({describe_error(exc, family)})")
                 continue
             inventory.coverage[family] = _assign(inventory, family, value)
-    if rejected:
+    # A 401 on every family is a rejected credential. A 401 on some only is a
+    # permission gap: a Standard API key may read everything but the Account.
+    if unauthorized and not any(c.complete for c in inventory.coverage.values()):
         raise CredentialsRejected("credentials rejected by Twilio (HTTP 401): check the account SID and its auth token or API key")
     return inventory
 
