@@ -40,7 +40,12 @@ class OneLineErrors(click.Group):
             sys.exit(exc.code)
         except (click.Abort, KeyboardInterrupt):
             _error("interrupted")
-            sys.exit(130)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Leave now: worker threads blocked in a socket read would hold a normal
+            # exit for up to a whole request timeout. Nothing is left half-written
+            # that matters: a report file is only opened once the scan is over.
+            os._exit(130)
         except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
             if os.environ.get("FLEXAUDIT_DEBUG"):
                 raise

@@ -109,3 +109,30 @@ def test_a_401_on_one_family_is_a_permission_gap_not_rejected_credentials(demo_s
     assert all(c["complete"] for c in report["coverage"] if c["family"] != "account")
     assert report["account"]["friendly_name"] == ""  # unknown, not guessed
     assert any(f["rule_id"] == "FLX301" for f in report["findings"])
+
+
+def test_ctrl_c_during_a_hung_scan_exits_at_once_with_one_line(demo_scenario, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    with Emulator(demo_scenario, hang=["studio", "chat"], hang_seconds=60) as emu:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flexaudit", "scan", "--account-sid", emu.account_sid, "--auth-token",
+             emu.auth_token, "--api-base-url", emu.base_url, "--output-dir", str(tmp_path / "o")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal would deliver it
+        deadline = time.monotonic() + 20
+        # the log records a request when it is answered: once the flows are in, studio and chat hang
+        while not any(r["path"].endswith("/FlexFlows") for r in emu.requests):
+            assert time.monotonic() < deadline, "the scan never started"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        _, err = process.communicate(timeout=15)
+        elapsed = time.monotonic() - started
+    assert process.returncode == 130
+    assert elapsed < 3
+    assert err.strip() == "flexaudit: error: interrupted"
+    assert not (tmp_path / "o").exists()

@@ -68,38 +68,57 @@ def run_scan(
     # (flex-api, chat) here rather than in the race of ten family threads.
     client.flex_api.v1.configuration  # noqa: B018
     client.chat.v2.services  # noqa: B018
-    with ThreadPoolExecutor(max_workers=len(FAMILIES) + 2, thread_name_prefix="family") as families, \
-            ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="fanout") as fanout, \
-            ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="prefetch") as prefetch:
-        ctx = ScanContext(client=client, account_sid=account_sid, fanout=fanout, progress=progress, prefetch=prefetch)
-        futures: dict[str, Future] = {}
-        futures["flex_configuration"] = families.submit(scan_flex_configuration, ctx)
-        futures["chat"] = families.submit(_chat, ctx, futures)
-        futures["flex_flows"] = families.submit(scan_flex_flows, ctx)
-        futures["conversations"] = families.submit(_conversations, ctx)
-        futures["studio"] = families.submit(_studio, ctx, futures)
-        futures["phone_numbers"] = families.submit(scan_phone_numbers, ctx)
-        futures["proxy"] = families.submit(scan_proxy_services, ctx)
-        futures["messaging"] = families.submit(scan_messaging_services, ctx)
-        futures["taskrouter"] = families.submit(_taskrouter, ctx, futures)
-        futures["account"] = families.submit(scan_account, ctx)
-
-        unauthorized = 0
-        for family in FAMILIES:
-            try:
-                value = futures[family].result()
-            except Exception as exc:  # noqa: BLE001 - one family's failure must not stop the others
-                if isinstance(exc, TwilioRestException) and exc.status == 401:
-                    unauthorized += 1
-                inventory.coverage[family] = FamilyCoverage(False, describe_error(exc, family))
-                progress(f"{family}: could not be read ({describe_error(exc, family)})")
-                continue
-            inventory.coverage[family] = _assign(inventory, family, value)
+    families = ThreadPoolExecutor(max_workers=len(FAMILIES) + 2, thread_name_prefix="family")
+    fanout = ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="fanout")
+    prefetch = ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="prefetch")
+    pools = (families, fanout, prefetch)
+    try:
+        unauthorized = _collect(inventory, _start_families(client, account_sid, families, fanout, prefetch, progress),
+                                progress)
+    except BaseException:
+        # Ctrl-C: do not wait for requests still in flight (each may take a full timeout).
+        for pool in pools:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    for pool in pools:
+        pool.shutdown(wait=True)
     # A 401 on every family is a rejected credential. A 401 on some only is a
     # permission gap: a Standard API key may read everything but the Account.
     if unauthorized and not any(c.complete for c in inventory.coverage.values()):
         raise CredentialsRejected("credentials rejected by Twilio (HTTP 401): check the account SID and its auth token or API key")
     return inventory
+
+
+def _start_families(client, account_sid, families, fanout, prefetch, progress) -> dict[str, Future]:
+    ctx = ScanContext(client=client, account_sid=account_sid, fanout=fanout, progress=progress, prefetch=prefetch)
+    futures: dict[str, Future] = {}
+    futures["flex_configuration"] = families.submit(scan_flex_configuration, ctx)
+    futures["chat"] = families.submit(_chat, ctx, futures)
+    futures["flex_flows"] = families.submit(scan_flex_flows, ctx)
+    futures["conversations"] = families.submit(_conversations, ctx)
+    futures["studio"] = families.submit(_studio, ctx, futures)
+    futures["phone_numbers"] = families.submit(scan_phone_numbers, ctx)
+    futures["proxy"] = families.submit(scan_proxy_services, ctx)
+    futures["messaging"] = families.submit(scan_messaging_services, ctx)
+    futures["taskrouter"] = families.submit(_taskrouter, ctx, futures)
+    futures["account"] = families.submit(scan_account, ctx)
+    return futures
+
+
+def _collect(inventory: Inventory, futures: dict[str, Future], progress) -> int:
+    """Wait for every family, record its coverage; the number of families answered 401."""
+    unauthorized = 0
+    for family in FAMILIES:
+        try:
+            value = futures[family].result()
+        except Exception as exc:  # noqa: BLE001 - one family's failure must not stop the others
+            if isinstance(exc, TwilioRestException) and exc.status == 401:
+                unauthorized += 1
+            inventory.coverage[family] = FamilyCoverage(False, describe_error(exc, family))
+            progress(f"{family}: could not be read ({describe_error(exc, family)})")
+            continue
+        inventory.coverage[family] = _assign(inventory, family, value)
+    return unauthorized
 
 
 def _assign(inventory: Inventory, family: str, value) -> FamilyCoverage:
