@@ -194,13 +194,12 @@ def _all_endpoints(scenario):
 
 
 def _synthetic_small():
-    from flexaudit.emulator.synthetic import generate_preset  # written by the benchmark's author
+    from flexaudit.emulator.synthetic import generate_preset
     return generate_preset("small")
 
 
 BUNDLED = [
-    pytest.param(demo_scenario_path, id="demo",
-                 marks=pytest.mark.skipif(not demo_scenario_path().exists(), reason="no demo.json yet")),
+    pytest.param(demo_scenario_path, id="demo"),
     pytest.param(_synthetic_small, id="synthetic-small"),
 ]
 
