@@ -20,7 +20,7 @@ from flexaudit.rules.context import (
     text,
 )
 from flexaudit.rules.registry import Hit, rule
-from flexaudit.rules.studio import studio_flex_flows, studio_label, studio_of, unreachable_reason
+from flexaudit.rules.studio import flows_with_studio, studio_label, unreachable_reason
 from flexaudit.studio import INCOMING_CONVERSATION_MESSAGE
 
 MIGRATION = ("migration",)
@@ -156,10 +156,8 @@ def flx404(ctx: Context):
     tags=MIGRATION + ("blocker", "studio"),
 )
 def flx405(ctx: Context):
-    for f in studio_flex_flows(ctx):
-        studio = studio_of(ctx, f)
-        graph = ctx.studio_definition(studio) if studio else None
-        if graph is None or not graph.usable or graph.reachable_send_to_flex(INCOMING_CONVERSATION_MESSAGE):
+    for f, studio, graph in flows_with_studio(ctx):
+        if not graph.usable or graph.reachable_send_to_flex(INCOMING_CONVERSATION_MESSAGE):
             continue
         reason = (
             unreachable_reason(graph, INCOMING_CONVERSATION_MESSAGE)

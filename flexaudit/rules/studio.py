@@ -22,6 +22,15 @@ def studio_of(ctx: Context, flow: FlexFlow) -> StudioFlow | None:
     return ctx.studio_by_sid.get(integ_text(flow, "flow_sid"))
 
 
+def flows_with_studio(ctx: Context):
+    """(Flex Flow, its Studio flow, the parsed definition) for every enabled studio
+    Flex Flow whose Studio flow exists (a missing one is FLX201's business)."""
+    for flow in studio_flex_flows(ctx):
+        studio = studio_of(ctx, flow)
+        if studio is not None:
+            yield flow, studio, ctx.studio_definition(studio)
+
+
 def studio_label(studio: StudioFlow) -> str:
     name = text(studio.friendly_name)
     return f"{studio.sid} ({name})" if name else str(studio.sid)
@@ -81,11 +90,7 @@ def flx201(ctx: Context):
     tags=STUDIO,
 )
 def flx202(ctx: Context):
-    for f in studio_flex_flows(ctx):
-        studio = studio_of(ctx, f)
-        if studio is None:
-            continue
-        graph = ctx.studio_definition(studio)
+    for f, studio, graph in flows_with_studio(ctx):
         if graph.usable and not graph.send_to_flex:
             yield Hit(
                 str(f.sid),
@@ -118,11 +123,7 @@ def unreachable_reason(graph: StudioDefinition, event: str) -> str:
     tags=STUDIO,
 )
 def flx203(ctx: Context):
-    for f in studio_flex_flows(ctx):
-        studio = studio_of(ctx, f)
-        if studio is None:
-            continue
-        graph = ctx.studio_definition(studio)
+    for f, studio, graph in flows_with_studio(ctx):
         if graph.send_to_flex and not graph.reachable_send_to_flex(INCOMING_MESSAGE):
             yield Hit(
                 str(f.sid),
