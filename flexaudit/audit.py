@@ -17,5 +17,5 @@ def audit(inventory: Inventory, as_of: date, waivers=()) -> Report:
     findings, waiver_results = apply_waivers(evaluation.findings, list(waivers), as_of)
     # Readiness reads every finding, waived or not: a waiver silences a gate, it
     # does not make a blocked address migratable.
-    addresses = plan_addresses(inventory, findings)
+    addresses = plan_addresses(inventory, findings, evaluation.context)
     return build_report(inventory, findings, addresses, evaluation.coverage, waiver_results, as_of, __version__)

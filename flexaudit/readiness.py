@@ -80,9 +80,10 @@ def cli_name(value: object) -> str:
     return " ".join(_NAME_JUNK.sub(" ", text(value)).split())[:64]
 
 
-def plan_addresses(inventory: Inventory, findings: list[Finding]) -> list[AddressPlan]:
-    """One plan per Flex Flow, by flow sid."""
-    ctx = Context(inventory)
+def plan_addresses(inventory: Inventory, findings: list[Finding], context: Context | None = None) -> list[AddressPlan]:
+    """One plan per Flex Flow, by flow sid. `context`: the indexes evaluate() built for this
+    inventory (Evaluation.context), reused instead of built again."""
+    ctx = context if context is not None and context.inventory is inventory else Context(inventory)
     index: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         index.setdefault((f.resource_type, f.resource_sid), []).append(f)

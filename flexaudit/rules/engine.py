@@ -37,6 +37,8 @@ class Evaluation:
     coverage: list[CoverageEntry] = field(default_factory=list)
     # rules that raised: rule id -> "ExceptionType: message"
     rule_errors: dict[str, str] = field(default_factory=dict)
+    # the indexes the rules ran on, for readiness to reuse rather than rebuild
+    context: Context | None = field(default=None, repr=False, compare=False)
 
     @property
     def skipped_rules(self) -> list[str]:
@@ -59,7 +61,7 @@ def evaluate(inventory: Inventory, as_of: _dt.date) -> Evaluation:
                 skipped[family].add(rule.id)
     ctx.skipped_by_family = {f: sorted(skipped[f]) for f in FAMILIES}
 
-    result = Evaluation(as_of=as_of)
+    result = Evaluation(as_of=as_of, context=ctx)
     for rule in rules:
         if any(f in incomplete for f in rule.families):
             continue
