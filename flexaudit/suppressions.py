@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from flexaudit.findings import Finding, WaiverResult
+from flexaudit.lifecycle import as_date
 
 ENTRY_KEYS = ("rule", "resource", "reason", "expires")
 _RULE_ID = re.compile(r"^FLX\d{3}$")
@@ -179,12 +180,6 @@ def load_waivers(path: str | Path, known_rule_ids: set[str] | None = None) -> li
     return [_entry(path, n, raw, known) for n, raw in enumerate(entries, start=1)]
 
 
-def _as_date(value: date | str) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
 def apply_waivers(
     findings: Iterable[Finding], waivers: Sequence[Waiver], as_of: date | str
 ) -> tuple[list[Finding], list[WaiverResult]]:
@@ -195,7 +190,7 @@ def apply_waivers(
     after `expires`: suppresses nothing, matched 0), `active` (matched at least
     one finding) or `unused` (matched none).
     """
-    day = _as_date(as_of)
+    day = as_date(as_of)
     live = [i for i, w in enumerate(waivers) if not w.expired(day)]
     matched = [0] * len(waivers)
     out: list[Finding] = []

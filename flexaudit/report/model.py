@@ -27,7 +27,7 @@ from flexaudit.findings import (
     WaiverResult,
 )
 from flexaudit.inventory import FAMILIES, Inventory
-from flexaudit.lifecycle import PROGRAMMABLE_CHAT_EOL, days_until
+from flexaudit.lifecycle import PROGRAMMABLE_CHAT_EOL, as_date, days_until
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "flexaudit"
@@ -293,12 +293,6 @@ def step_segments(step: object) -> list[tuple[str, str]]:
     return out
 
 
-def _as_date(value: date | str) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
 def _readiness_rank(readiness: str) -> int:
     try:
         return READINESS.index(readiness)
@@ -353,7 +347,7 @@ def build_report(
     tool_version: str,
 ) -> Report:
     """Assemble the Report. Findings must already carry their `suppressed` flags."""
-    as_of_d = _as_date(as_of)
+    as_of_d = as_date(as_of)
     sorted_findings = tuple(sorted(findings, key=Finding.sort_key))
 
     open_counts = Counter(f.severity for f in sorted_findings if not f.suppressed)
