@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -75,3 +76,32 @@ def test_urgent_requests_go_before_queued_normal_ones():
     for t in [*normal, urgent]:
         t.join(timeout=5)
     assert order[0] == "urgent" and sorted(order[1:]) == ["n0", "n1", "n2"]
+
+
+def test_record_pages_keep_only_json_objects():
+    from twilio.http.response import Response
+
+    from flexaudit.scan.paging import RecordPage
+
+    body = {"meta": {"key": "things", "next_page_url": None}, "things": [{"sid": "a"}, "junk", 3, None, {"sid": "b"}]}
+    page = RecordPage(None, Response(200, json.dumps(body)), {})
+    assert list(page) == [{"sid": "a"}, {"sid": "b"}]
+    assert page.next_page() is None
+
+
+def test_a_refused_page_raises_twilios_error_with_status_and_code():
+    from twilio.base.exceptions import TwilioRestException
+    from twilio.http.response import Response
+
+    from flexaudit.scan.paging import RecordPage
+
+    with pytest.raises(TwilioRestException) as caught:
+        RecordPage(None, Response(403, json.dumps({"code": 20403, "message": "Forbidden", "status": 403})), {})
+    assert caught.value.status == 403 and caught.value.code == 20403 and "Forbidden" in caught.value.msg
+
+
+def test_a_sid_cannot_change_which_path_is_read():
+    from flexaudit.scan.paging import path_segment
+
+    assert path_segment("IS123") == "IS123"
+    assert path_segment("../Accounts?x=1#") == "%2E%2E%2FAccounts%3Fx%3D1%23"

@@ -10,7 +10,7 @@ from twilio.base.exceptions import TwilioRestException
 from flexaudit.inventory import ChannelSummary, ChatService
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import prefetching_stream
+from flexaudit.scan.paging import list_records, path_segment
 
 # Chat v2 caps PageSize at 100; Flex creates its channels private, and the list
 # returns only public ones unless asked for both.
@@ -33,10 +33,12 @@ def scan_chat_service(ctx: ScanContext, service_sid: str) -> ChatService | None:
             if exc.status == 404:
                 return None
             raise
-        first = service.channels.page(type=CHANNEL_TYPES, page_size=PAGE_SIZE)
+        channels = list_records(ctx.client.chat.v2, f"/Services/{path_segment(service_sid)}/Channels",
+                                {"Type": CHANNEL_TYPES, "PageSize": PAGE_SIZE}, executor=ctx.prefetch,
+                                urgent_via=urgent)
     summary = ChannelSummary()
-    for channel in prefetching_stream(first, ctx.prefetch, urgent_via=urgent):
-        count_channel(summary, fields.text(channel.type) or "unknown", channel.attributes)
+    for channel in channels:
+        count_channel(summary, fields.text(channel.get("type")) or "unknown", channel.get("attributes"))
         if summary.total % PROGRESS_EVERY == 0:
             ctx.progress(f"chat service {service_sid}: {summary.total} channels so far")
     ctx.progress(f"chat service {service_sid}: {summary.total} channels")

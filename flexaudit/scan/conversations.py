@@ -7,6 +7,7 @@ from twilio.base.exceptions import TwilioRestException
 from flexaudit.inventory import AddressConfiguration, ConversationsConfiguration
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
+from flexaudit.scan.paging import list_records
 
 PAGE_SIZE = 50  # the Address Configurations endpoint caps PageSize at 50
 
@@ -27,11 +28,11 @@ def scan_conversations_configuration(ctx: ScanContext) -> ConversationsConfigura
 def scan_address_configurations(ctx: ScanContext) -> list[AddressConfiguration]:
     return [
         AddressConfiguration(
-            sid=fields.text(a.sid) or "",
-            type=fields.text(a.type),
-            address=fields.text(a.address),
-            friendly_name=fields.text(a.friendly_name),
-            auto_creation=fields.mapping(a.auto_creation),
+            sid=fields.text(a.get("sid")) or "",
+            type=fields.text(a.get("type")),
+            address=fields.text(a.get("address")),
+            friendly_name=fields.text(a.get("friendly_name")),
+            auto_creation=fields.mapping(a.get("auto_creation")),
         )
-        for a in ctx.client.conversations.v1.address_configurations.stream(page_size=PAGE_SIZE)
+        for a in list_records(ctx.client.conversations.v1, "/Configuration/Addresses", {"PageSize": PAGE_SIZE})
     ]

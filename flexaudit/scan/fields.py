@@ -1,4 +1,4 @@
-"""Coercion of SDK attribute values into the Inventory's plain types.
+"""Coercion of the JSON values Twilio sends into the Inventory's plain types.
 
 Twilio (or anything behind --api-base-url) may send a field with an
 unexpected type; the Inventory keeps its declared types so the snapshot always
@@ -31,20 +31,31 @@ def listing(value) -> list | None:
 
 
 def timestamp(value) -> str | None:
-    """ISO-8601 UTC for a datetime the SDK parsed; a string it could not parse is kept as is."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO-8601 UTC (`2026-01-31T09:00:00Z`); a string that is no ISO-8601 date is kept as is."""
+    moment = _moment(value)
+    if moment is not None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return value if isinstance(value, str) else None
 
 
 def utc_day(value) -> str | None:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).date().isoformat()
-    return None
+    """The UTC date of an ISO-8601 timestamp (`2026-01-31`), or None."""
+    moment = _moment(value)
+    return moment.date().isoformat() if moment is not None else None
+
+
+def _moment(value) -> datetime | None:
+    # v1/v2 APIs send ISO 8601 with a `Z`; fromisoformat reads that and offsets.
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
 def capabilities(value) -> dict[str, bool] | None:

@@ -3,6 +3,7 @@
 from flexaudit.inventory import FlexConfiguration, FlexFlow
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
+from flexaudit.scan.paging import list_records
 
 PAGE_SIZE = 1000
 
@@ -25,19 +26,19 @@ def scan_flex_configuration(ctx: ScanContext) -> FlexConfiguration:
 def scan_flex_flows(ctx: ScanContext) -> list[FlexFlow]:
     flows = [
         FlexFlow(
-            sid=fields.text(f.sid) or "",
-            friendly_name=fields.text(f.friendly_name),
-            chat_service_sid=fields.text(f.chat_service_sid),
-            channel_type=fields.text(f.channel_type),
-            contact_identity=fields.text(f.contact_identity),
-            enabled=fields.flag(f.enabled),
-            integration_type=fields.text(f.integration_type),
-            integration=fields.mapping(f.integration),
-            long_lived=fields.flag(f.long_lived),
-            janitor_enabled=fields.flag(f.janitor_enabled),
-            date_created=fields.timestamp(f.date_created),
+            sid=fields.text(f.get("sid")) or "",
+            friendly_name=fields.text(f.get("friendly_name")),
+            chat_service_sid=fields.text(f.get("chat_service_sid")),
+            channel_type=fields.text(f.get("channel_type")),
+            contact_identity=fields.text(f.get("contact_identity")),
+            enabled=fields.flag(f.get("enabled")),
+            integration_type=fields.text(f.get("integration_type")),
+            integration=fields.mapping(f.get("integration")),
+            long_lived=fields.flag(f.get("long_lived")),
+            janitor_enabled=fields.flag(f.get("janitor_enabled")),
+            date_created=fields.timestamp(f.get("date_created")),
         )
-        for f in ctx.client.flex_api.v1.flex_flow.stream(page_size=PAGE_SIZE)
+        for f in list_records(ctx.client.flex_api.v1, "/FlexFlows", {"PageSize": PAGE_SIZE}, executor=ctx.prefetch)
     ]
     ctx.progress(f"flex flows: {len(flows)}")
     return flows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flexaudit.inventory import PoolNumber, ProxyService, SessionSummary
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import prefetching_stream
+from flexaudit.scan.paging import list_records, path_segment
 
 PAGE_SIZE = 1000
 OPEN_STATUSES = frozenset({"open", "in-progress"})
@@ -14,11 +14,11 @@ OPEN_STATUSES = frozenset({"open", "in-progress"})
 def scan_proxy_services(ctx: ScanContext) -> list[ProxyService]:
     services = [
         ProxyService(
-            sid=fields.text(s.sid) or "",
-            unique_name=fields.text(s.unique_name),
-            chat_instance_sid=fields.text(s.chat_instance_sid),
+            sid=fields.text(s.get("sid")) or "",
+            unique_name=fields.text(s.get("unique_name")),
+            chat_instance_sid=fields.text(s.get("chat_instance_sid")),
         )
-        for s in ctx.client.proxy.v1.services.stream(page_size=PAGE_SIZE)
+        for s in list_records(ctx.client.proxy.v1, "/Services", {"PageSize": PAGE_SIZE})
     ]
     # Pools and session streams of every service all start at once.
     pools = [ctx.fanout.submit(_pool, ctx, s.sid) for s in services]
@@ -32,22 +32,24 @@ def scan_proxy_services(ctx: ScanContext) -> list[ProxyService]:
 
 def _pool(ctx: ScanContext, service_sid: str) -> list[PoolNumber]:
     return [
-        PoolNumber(sid=fields.text(n.sid) or "", phone_number=fields.text(n.phone_number))
-        for n in ctx.client.proxy.v1.services(service_sid).phone_numbers.stream(page_size=PAGE_SIZE)
+        PoolNumber(sid=fields.text(n.get("sid")) or "", phone_number=fields.text(n.get("phone_number")))
+        for n in list_records(ctx.client.proxy.v1, f"/Services/{path_segment(service_sid)}/PhoneNumbers",
+                             {"PageSize": PAGE_SIZE}, executor=ctx.prefetch)
     ]
 
 
 def summarize_sessions(ctx: ScanContext, service_sid: str) -> SessionSummary:
     summary = SessionSummary()
-    first = ctx.client.proxy.v1.services(service_sid).sessions.page(page_size=PAGE_SIZE)
-    for session in prefetching_stream(first, ctx.prefetch):
-        status = fields.text(session.status) or "unknown"
+    sessions = list_records(ctx.client.proxy.v1, f"/Services/{path_segment(service_sid)}/Sessions",
+                            {"PageSize": PAGE_SIZE}, executor=ctx.prefetch)
+    for session in sessions:
+        status = fields.text(session.get("status")) or "unknown"
         summary.total += 1
         summary.by_status[status] = summary.by_status.get(status, 0) + 1
         if status in OPEN_STATUSES:
-            day = (fields.utc_day(session.date_last_interaction)
-                   or fields.utc_day(session.date_started)
-                   or fields.utc_day(session.date_created)
+            day = (fields.utc_day(session.get("date_last_interaction"))
+                   or fields.utc_day(session.get("date_started"))
+                   or fields.utc_day(session.get("date_created"))
                    or "unknown")
             summary.open_by_last_activity_day[day] = summary.open_by_last_activity_day.get(day, 0) + 1
     return summary

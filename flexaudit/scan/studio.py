@@ -7,6 +7,7 @@ from twilio.base.exceptions import TwilioRestException
 from flexaudit.inventory import StudioFlow
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
+from flexaudit.scan.paging import list_records, path_segment
 
 PAGE_SIZE = 1000
 
@@ -18,7 +19,7 @@ def scan_studio_flows(ctx: ScanContext, wanted: set[str] | None) -> list[StudioF
     so fetching just those keeps the scan's share of the account's REST
     concurrency small on accounts with many unrelated IVR flows.
     """
-    listed = [_from_instance(f) for f in ctx.client.studio.v2.flows.stream(page_size=PAGE_SIZE)]
+    listed = [_flow(f) for f in list_records(ctx.client.studio.v2, "/Flows", {"PageSize": PAGE_SIZE})]
     to_fetch = [f for f in listed if wanted is None or f.sid in wanted]
     fetched = {f.sid: f for f in ctx.fetch_all(lambda flow: _fetch(ctx, flow), to_fetch)}
     ctx.progress(f"studio flows: {len(listed)} listed, {len(to_fetch)} definitions fetched")
@@ -27,23 +28,25 @@ def scan_studio_flows(ctx: ScanContext, wanted: set[str] | None) -> list[StudioF
 
 def _fetch(ctx: ScanContext, listed: StudioFlow) -> StudioFlow:
     try:
-        return _from_instance(ctx.client.studio.v2.flows(listed.sid).fetch())
+        record = ctx.client.studio.v2.fetch("GET", f"/Flows/{path_segment(listed.sid)}")
     except TwilioRestException as exc:
         if exc.status == 404:  # deleted between list and fetch
             return listed
         raise
+    return _flow(record) if isinstance(record, dict) else listed
 
 
-def _from_instance(f) -> StudioFlow:
+def _flow(f: dict) -> StudioFlow:
     return StudioFlow(
-        sid=fields.text(f.sid) or "",
-        friendly_name=fields.text(f.friendly_name),
-        status=fields.text(f.status),
-        revision=fields.integer(f.revision),
-        valid=fields.flag(f.valid),
-        errors=fields.listing(f.errors),
-        warnings=fields.listing(f.warnings),
-        webhook_url=fields.text(f.webhook_url),
-        definition=f.definition,
-        date_updated=fields.timestamp(f.date_updated),
+        sid=fields.text(f.get("sid")) or "",
+        friendly_name=fields.text(f.get("friendly_name")),
+        status=fields.text(f.get("status")),
+        revision=fields.integer(f.get("revision")),
+        valid=fields.flag(f.get("valid")),
+        errors=fields.listing(f.get("errors")),
+        warnings=fields.listing(f.get("warnings")),
+        webhook_url=fields.text(f.get("webhook_url")),
+        definition=f.get("definition"),
+        date_updated=fields.timestamp(f.get("date_updated")),
     )
+

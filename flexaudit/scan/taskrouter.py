@@ -7,6 +7,7 @@ from twilio.base.exceptions import TwilioRestException
 from flexaudit.inventory import TaskChannel, TaskRouterWorkspace, Workflow
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
+from flexaudit.scan.paging import list_records, path_segment
 
 PAGE_SIZE = 1000
 
@@ -20,11 +21,12 @@ def scan_workspace(ctx: ScanContext, workspace_sid: str) -> TaskRouterWorkspace 
         if exc.status == 404:
             return None
         raise
-    workflows = [Workflow(sid=fields.text(w.sid) or "", friendly_name=fields.text(w.friendly_name))
-                 for w in ws.workflows.stream(page_size=PAGE_SIZE)]
+    base = f"/Workspaces/{path_segment(workspace_sid)}"
+    workflows = [Workflow(sid=fields.text(w.get("sid")) or "", friendly_name=fields.text(w.get("friendly_name")))
+                 for w in list_records(ctx.client.taskrouter.v1, f"{base}/Workflows", {"PageSize": PAGE_SIZE})]
     # Task channels take no paging parameters.
-    channels = [TaskChannel(sid=fields.text(c.sid) or "", unique_name=fields.text(c.unique_name),
-                            friendly_name=fields.text(c.friendly_name))
-                for c in ws.task_channels.stream()]
+    channels = [TaskChannel(sid=fields.text(c.get("sid")) or "", unique_name=fields.text(c.get("unique_name")),
+                            friendly_name=fields.text(c.get("friendly_name")))
+                for c in list_records(ctx.client.taskrouter.v1, f"{base}/TaskChannels")]
     return TaskRouterWorkspace(sid=fields.text(info.sid) or workspace_sid, friendly_name=fields.text(info.friendly_name),
                                workflows=workflows, task_channels=channels)
