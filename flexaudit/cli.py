@@ -6,6 +6,7 @@ credential / input-file error, 3 scan incomplete. When several apply: 2, 1, 3, 0
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from datetime import date, datetime, timezone
@@ -14,7 +15,6 @@ from pathlib import Path
 import click
 
 from flexaudit import __version__
-from flexaudit.emulator.command import emulator_command
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
 
 FORMATS = ("md", "html", "json", "csv")
@@ -22,7 +22,22 @@ SEVERITY_NAMES = ("info", "low", "medium", "high", "critical")
 
 
 class OneLineErrors(click.Group):
-    """Every error is one line on stderr, never a traceback."""
+    """Every error is one line on stderr, never a traceback.
+
+    Subcommands listed in `lazy_commands` are imported only when used: the
+    emulator's server code has no business in a scan's start-up time.
+    """
+
+    lazy_commands = {"emulator": "flexaudit.emulator.command:emulator_command"}
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name in self.lazy_commands:
+            module, _, name = self.lazy_commands[cmd_name].partition(":")
+            return getattr(importlib.import_module(module), name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, args=None, prog_name=None, **extra):
         extra.pop("standalone_mode", None)
@@ -141,9 +156,6 @@ def rules(fmt):
 
     click.echo(render_json() if fmt == "json" else render_markdown(for_file=False), nl=False)
     return EXIT_OK
-
-
-cli.add_command(emulator_command, name="emulator")
 
 
 def main(argv=None):
