@@ -3,8 +3,13 @@ import hashlib
 import re
 from html.parser import HTMLParser
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
+
 from flexaudit.report import RENDERERS
 from flexaudit.report.html import html_step, http_url
+from flexaudit.report.model import step_segments
 
 from report_builders import HOSTILE, empty_report, hostile_report, incomplete_report, large_report, sample_report
 
@@ -143,6 +148,29 @@ def test_step_and_url_filters():
     assert http_url("https://www.twilio.com/docs") == "https://www.twilio.com/docs"
     assert http_url("javascript:alert(1)") is None
     assert http_url('https://x" onmouseover="a') is None
+
+
+def test_html_step_escapes_every_part():
+    step = html_step("`<a href='x'>` & \"`b&c`\" <i>")
+    assert isinstance(step, Markup)
+    assert step == (
+        '<code class="cmd">&lt;a href=&#39;x&#39;&gt;</code> &amp; &#34;<code class="cmd">b&amp;c</code>&#34; &lt;i&gt;'
+    )
+    assert html_step(None) == "" and html_step("") == ""
+
+
+def _html_step_by_adding_markup(value):
+    # How html_step first built a step: the output it must keep.
+    out = Markup("")
+    for kind, text in step_segments(value):
+        out += Markup('<code class="cmd">%s</code>') % text if kind == "code" else escape(text)
+    return out
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="``  a<>&'\"\n\u202e", max_size=24) | st.text(max_size=40))
+def test_html_step_is_the_markup_it_always_was(step):
+    assert html_step(step) == _html_step_by_adding_markup(step)
 
 
 def test_filter_controls_and_rows_for_the_script():

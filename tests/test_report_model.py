@@ -1,8 +1,13 @@
+import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 
 from flexaudit.findings import CoverageEntry, Severity
+from flexaudit.report import model
 from flexaudit.report.model import build_report, one_line, report_to_dict, step_segments
 
 from report_builders import ACCOUNT_SID, AS_OF, address, empty_report, finding, inventory, sample_report
@@ -134,3 +139,73 @@ def test_step_segments_split_commands():
     assert step_segments("odd ` backtick") == [("text", "odd ` backtick")]
     assert step_segments("``a`b`` end") == [("code", "a`b"), ("text", " end")]
     assert [k for k, _ in step_segments(address(1).steps[-2])] == ["text", "code", "text", "code", "text"]
+
+
+def test_step_segments_fences_close_only_on_a_run_of_the_same_length():
+    assert step_segments("`a`` b` c") == [("code", "a`` b"), ("text", " c")]
+    assert step_segments("``a` b") == [("text", "``a` b")]
+    assert step_segments("`` `a` ``") == [("code", "`a`")]
+    assert step_segments("x `` y") == [("text", "x `` y")]
+    assert step_segments("` ` and `b`") == [("text", "` `"), ("text", " and "), ("code", "b")]
+    assert step_segments("``` ```") == [("text", "``` ```")]
+    assert step_segments("\n`a\tb`\r\n") == [("text", " "), ("code", "a b"), ("text", " ")]
+    assert step_segments("") == [] and step_segments(None) == []
+
+
+def test_one_line_shortcut_for_printable_text_is_sound():
+    # one_line returns printable text untouched: only right while everything
+    # its patterns replace is unprintable.
+    replaced = [c for c in map(chr, range(0x10000)) if model._CONTROL.match(c) or model._LINE_BREAKS.match(c)]
+    assert replaced and not any(c.isprintable() for c in replaced)
+
+
+class _MarkupStr:
+    def __init__(self, text):
+        self.text = text
+
+    def __str__(self):
+        return Markup(self.text)
+
+
+@pytest.mark.parametrize("text", ["<b>", "<b>\n"])
+def test_one_line_never_returns_markup(text):
+    # Renderers escape what one_line returns; a Markup would skip that.
+    assert type(one_line(_MarkupStr(text))) is str
+
+
+# The regular expressions one_line and step_segments were first written with:
+# the definitions the faster code must keep matching exactly.
+_BREAKS = re.compile("\r\n|[\r\n\t\u2028\u2029\x85]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+def _one_line_by_regex(value):
+    return "" if value is None else _CONTROLS.sub("\ufffd", _BREAKS.sub(" ", str(value)))
+
+
+def _step_segments_by_regex(step):
+    text = _one_line_by_regex(step)
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        if m.start() > pos:
+            out.append(("text", text[pos : m.start()]))
+        code = m.group(2)
+        if code.strip():
+            out.append(("code", code.strip() if code.startswith(" ") and code.endswith(" ") else code))
+        else:
+            out.append(("text", m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        out.append(("text", text[pos:]))
+    return out
+
+
+_STEP_TEXT = st.text(alphabet="```  ab\n\r\t\x1b\u2028\u202e", max_size=24) | st.text(max_size=40)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_STEP_TEXT)
+def test_one_line_and_step_segments_match_their_regex_definitions(text):
+    assert one_line(text) == _one_line_by_regex(text)
+    assert step_segments(text) == _step_segments_by_regex(text)

@@ -7,7 +7,7 @@ that slipped through escaping could neither run a script nor fetch anything.
 
 Jinja autoescaping is on and no account value is ever marked safe: the only
 `Markup` in the page is our own CSS/JS and the migration steps, which
-`html_step` builds from escaped parts (`Markup % value` escapes the value).
+`html_step` builds from parts that each went through `markupsafe.escape`.
 The charts are SVG drawn here from counts; the filtering script reads the
 rows' data-* attributes, so no data is passed to the script at all.
 """
@@ -38,13 +38,15 @@ def http_url(value: object) -> str | None:
 
 def html_step(value: object) -> Markup:
     """A migration step: `commands` in <code class="cmd">, the rest as escaped text."""
-    out = Markup("")
-    for kind, text in step_segments(value):
-        if kind == "code":
-            out += Markup('<code class="cmd">%s</code>') % text
-        else:
-            out += escape(text)
-    return out
+    # One join and one Markup: adding Markups would copy and re-check the
+    # growing step for every part.
+    return Markup("".join(_html_segment(kind, text) for kind, text in step_segments(value)))
+
+
+def _html_segment(kind: str, text: str) -> str:
+    if kind == "code":
+        return f'<code class="cmd">{escape(text)}</code>'
+    return escape(text)
 
 
 def _finalize(value: object) -> object:
@@ -138,11 +140,12 @@ class HtmlFormat(ReportFormat):
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
         )
-        env.filters.update(html_step=html_step, http_url=http_url)
-        env.globals.update(
+        env.filters.update(
+            html_step=html_step,
+            http_url=http_url,
             readiness_label=lambda r: READINESS_LABELS.get(r, r),
-            readiness_kpi=_readiness_kpi,
         )
+        env.globals.update(readiness_kpi=_readiness_kpi)
         # Our own static assets, inlined and allowed by hash.
         self._css = env.get_template("report.css.j2").render()
         self._js = env.get_template("report.js.j2").render()

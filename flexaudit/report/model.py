@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from flexaudit.findings import (
     SEVERITIES_DESC,
@@ -259,12 +259,51 @@ def one_line(value: object) -> str:
     """
     if value is None:
         return ""
-    text = _LINE_BREAKS.sub(" ", str(value))
+    text = str(value)
+    # Every character either pattern matches is unprintable, so printable text
+    # (nearly all of it) needs neither substitution; the exact-str check keeps
+    # the result a plain str, as the substitutions make it, even when __str__
+    # returns a subclass such as Markup.
+    if type(text) is str and text.isprintable():
+        return text
+    text = _LINE_BREAKS.sub(" ", text)
     return _CONTROL.sub("\ufffd", text)
 
 
-# A command in a migration step: a run of backticks, the command, the same run.
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+def _backtick_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of backticks. str.find skips the text between
+    runs in C; a `+ regex steps through it character by character."""
+    runs = []
+    start = text.find("`")
+    while start != -1:
+        end = start + 1
+        while end < len(text) and text[end] == "`":
+            end += 1
+        runs.append((start, end))
+        start = text.find("`", end)
+    return runs
+
+
+def _code_spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, fence length) of each `command` in a step, left to right.
+
+    As in Markdown, a run of backticks opens a command that the next run of
+    the same length closes; a run that no later run closes stays text. (A
+    regex with a lazy body and a back-reference does the same but tries every
+    character as a possible close: several times slower on long steps.)
+    """
+    runs = _backtick_runs(text)
+    i = 0
+    while i < len(runs):
+        start, open_end = runs[i]
+        fence = open_end - start
+        for j in range(i + 1, len(runs)):
+            close_start, end = runs[j]
+            if end - close_start == fence:
+                yield start, end, fence
+                i = j  # the next command can only open after this one closes
+                break
+        i += 1
 
 
 def step_segments(step: object) -> list[tuple[str, str]]:
@@ -279,15 +318,15 @@ def step_segments(step: object) -> list[tuple[str, str]]:
     text = one_line(step)
     out: list[tuple[str, str]] = []
     pos = 0
-    for m in _CODE_SPAN.finditer(text):
-        if m.start() > pos:
-            out.append(("text", text[pos : m.start()]))
-        code = m.group(2)
+    for start, end, fence in _code_spans(text):
+        if start > pos:
+            out.append(("text", text[pos:start]))
+        code = text[start + fence : end - fence]
         if code.strip():
             out.append(("code", code.strip() if code.startswith(" ") and code.endswith(" ") else code))
         else:
-            out.append(("text", m.group(0)))
-        pos = m.end()
+            out.append(("text", text[start:end]))
+        pos = end
     if pos < len(text):
         out.append(("text", text[pos:]))
     return out
