@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flexaudit import snapshot
 from flexaudit.client import WriteRefused
 from flexaudit.emulator import Emulator
-from flexaudit.inventory import FAMILIES
+from flexaudit.inventory import FAMILIES, FamilyCoverage, Inventory, StudioFlow
 from flexaudit.scan.orchestrator import CredentialsRejected, run_scan
 
 from conftest import sdk_client
@@ -139,3 +142,29 @@ def test_snapshot_round_trip_of_a_real_scan(demo_scenario, tmp_path):
     path = tmp_path / "inv.json"
     snapshot.save(inv, path)
     assert snapshot.load(path) == inv
+    assert path.read_text(encoding="utf-8") == _dumps_by_json_module(inv)
+
+
+def _dumps_by_json_module(inventory):
+    # What the snapshot's text is defined as; snapshot.dumps writes it faster.
+    return json.dumps(snapshot.inventory_to_dict(inventory), indent=2, ensure_ascii=False) + "\n"
+
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+_JSON_KEYS = st.text(max_size=6) | st.integers() | st.floats() | st.booleans() | st.none()
+_JSON = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.tuples(inner, inner)
+    | st.dictionaries(_JSON_KEYS, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(definition=_JSON, name=st.text(max_size=12), revision=st.none() | st.integers())
+def test_snapshot_text_is_what_json_dumps_writes(definition, name, revision):
+    inv = Inventory(account_sid="AC1", scanned_at="2026-11-21T09:00:00Z", tool_version="0.1.0")
+    inv.studio_flows = [StudioFlow(sid="FW1", friendly_name=name, revision=revision, errors=[], definition=definition)]
+    inv.coverage = {"studio": FamilyCoverage(complete=False, error=name)}
+    assert snapshot.dumps(inv) == _dumps_by_json_module(inv)
