@@ -271,3 +271,54 @@ def test_budget_ladder_drops_detail_in_order():
 
 def test_rendering_is_deterministic():
     assert MD.render(large_report(50)) == MD.render(large_report(50))
+
+
+@pytest.mark.parametrize("max_chars, says", [
+    (60_000, None),  # 0. every plan spelled out
+    (40_000, "Shared plan for"),  # 1. shared plans
+    (20_000, "This file shows the plans of the first"),  # 2. fewer plans
+    (12_000, "more, listed in"),  # 3. findings capped per rule
+    (7_000, "more addresses are listed in"),  # 4. address rows capped
+])
+def test_every_budget_step_keeps_its_choice_at_the_exact_size(max_chars, says):
+    report = large_report(20)
+    text = MarkdownFormat(max_chars=max_chars).render(report)
+    assert len(text) <= max_chars
+    assert says is None or says in text
+    # with its own length as the budget, the same document: one of exactly max_chars fits
+    assert MarkdownFormat(max_chars=len(text)).render(report) == text
+
+
+def test_one_renderer_keeps_nothing_from_one_report_to_the_next():
+    # MD renders every scan; what it renders once per report (rows, findings, plans) must
+    # not resurface in the next report, even when the objects of the last one are gone
+    MD.render(large_report(50, distinct_plans=True))
+    MD.render(hostile_report())
+    assert MD.render(large_report(50)) == MarkdownFormat().render(large_report(50))
+    assert MD.render(sample_report()) == MarkdownFormat().render(sample_report())
+
+
+@pytest.mark.parametrize("max_chars", [20_000, 12_000, 7_000])
+def test_what_is_left_out_adds_up(max_chars):
+    report = large_report(20)
+    text = MarkdownFormat(max_chars=max_chars).render(report)
+    # address rows shown + "… N more addresses" = every address
+    table = text.split("## Address readiness")[1].split("## Findings")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| Address |")]
+    more = re.search(r"^… (\d+) more addresses are listed in", table, re.MULTILINE)
+    assert len(rows) + (int(more[1]) if more else 0) == len(report.addresses)
+    # findings listed + "… N more" = the rule's count, for every rule
+    findings = text.split("## Findings")[1].split("## Migration plan")[0].split("### Suppressed")[0]
+    rules = re.split(r"(?m)^(?=\*\*FLX)", findings)[1:]
+    assert len(rules) == sum(len(sg.rules) for sg in report.open_groups)
+    for rule in rules:
+        count = int(re.match(r"\*\*[^\n]*?\*\* \((\d+)\)", rule)[1])
+        listed = [line for line in rule.splitlines() if line.startswith("- ") and not line.startswith("- … ")]
+        more = re.search(r"^- … (\d+) more, listed in", rule, re.MULTILINE)
+        assert len(listed) + (int(more[1]) if more else 0) == count, rule[:80]
+    # plans shown + "the other N" = every address
+    plan = text.split("## Migration plan")[1].split("## Coverage gaps")[0]
+    shown = (sum(int(n) for n in re.findall(r"^### Shared plan for (\d+) addresses", plan, re.MULTILINE))
+             + len(re.findall(r"^### (?!Shared plan)", plan, re.MULTILINE)))
+    counts = re.search(r"the first (\d+) address(?:es)? \(.*?\); the other (\d+) are in", plan)
+    assert counts and (int(counts[1]), int(counts[2])) == (shown, len(report.addresses) - shown)

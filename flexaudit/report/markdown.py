@@ -5,7 +5,9 @@ which return `Md` (text already escaped for Markdown). Anything else that
 reaches the output (a plain string, a number, a value that missed its filter)
 is escaped by the environment's `finalize` hook, the Markdown equivalent of
 HTML autoescaping. Account values can therefore not break a table, open a
-link, an image, a heading, raw HTML or LaTeX math.
+link, an image, a heading, raw HTML or LaTeX math. The pieces that the
+template's macros render once per report (see `_Sizes`) are `Md` as a whole:
+every `{{ … }}` inside them went through the same filters and `finalize`.
 
 Size: a GitHub issue comment holds at most 65,536 characters. The document is
 compact by design (one table row per address, steps as numbered lists, one
@@ -23,13 +25,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Iterable, Iterator, Sequence
 from urllib.parse import quote
 
 import jinja2
 
 from flexaudit.findings import AddressPlan, Severity
 from flexaudit.report.interface import ReportFormat
-from flexaudit.report.model import FULL_DETAIL_FILES, Report, one_line, step_segments
+from flexaudit.report.model import FULL_DETAIL_FILES, Report, RuleGroup, one_line, step_segments
 
 #: GitHub's limit for an issue comment is 65,536 characters; keep a margin for
 #: the line or two a person adds above the pasted report.
@@ -240,24 +244,202 @@ def _templated_steps(a: AddressPlan) -> tuple[tuple[str, ...], tuple[tuple[str, 
     return tuple(steps), used
 
 
+def _literal_block(a: AddressPlan) -> PlanBlock:
+    return PlanBlock((a,), tuple(one_line(s) for s in a.steps))
+
+
 def plan_blocks(addresses: tuple[AddressPlan, ...], shared: bool) -> list[PlanBlock]:
     """One block per address, or (shared=True) one per distinct plan, in the addresses' order."""
     if not shared:
-        return [PlanBlock((a,), tuple(one_line(s) for s in a.steps)) for a in addresses]
+        return [_literal_block(a) for a in addresses]
+    return _shared_blocks(addresses, [_templated_steps(a) for a in addresses])
+
+
+def _shared_blocks(addresses: Sequence[AddressPlan], templated: Sequence) -> list[PlanBlock]:
+    """plan_blocks(shared=True), given each address's _templated_steps."""
     groups: dict[tuple, list[AddressPlan]] = {}
-    for i, a in enumerate(addresses):
-        t = _templated_steps(a)
+    for i, (a, t) in enumerate(zip(addresses, templated)):
         key = t if t is not None else ("unique", i)
         groups.setdefault(key, []).append(a)
     blocks = []
     for key, members in groups.items():
         if len(members) == 1:
-            a = members[0]
-            blocks.append(PlanBlock((a,), tuple(one_line(s) for s in a.steps)))
+            blocks.append(_literal_block(members[0]))
         else:
             steps, used = key
             blocks.append(PlanBlock(tuple(members), steps, used))
     return blocks
+
+
+class _Lazy:
+    """fn(item) for each item, each computed the first time it is asked for, then kept."""
+
+    def __init__(self, items: Sequence, fn: Callable) -> None:
+        self._items, self._fn, self._done = items, fn, []
+
+    def first(self, k: int | None = None) -> Iterator:
+        """The first k results (all when None); those not computed yet are computed as iterated."""
+        for i in range(len(self._items) if k is None else k):
+            if i == len(self._done):
+                self._done.append(self._fn(self._items[i]))
+            yield self._done[i]
+
+
+# The plans are the most expensive part of the document to prepare (every step of
+# every address goes through one_line, and grouping compares every address's plan),
+# and on a large account the document is full long before its migration plan: both
+# kinds of plans below do only the work that the part of the document rendered needs.
+
+class _LiteralPlans:
+    """Step 0: every address's own plan, spelled out."""
+
+    grouped = False
+
+    def __init__(self, addresses: Sequence[AddressPlan]) -> None:
+        self._blocks = _Lazy(addresses, _literal_block)
+
+    def first(self, k: int | None) -> Iterable[PlanBlock]:
+        return self._blocks.first(k)
+
+
+class _SharedPlans:
+    """Steps 1 and on: plan_blocks(shared=True)."""
+
+    def __init__(self, addresses: Sequence[AddressPlan]) -> None:
+        self._addresses = addresses
+        self._templated = _Lazy(addresses, _templated_steps)
+
+    @cached_property
+    def grouped(self) -> bool:
+        """Whether any block is shared: the first two addresses with the same plan tell,
+        without grouping the others."""
+        seen = set()
+        for t in self._templated.first():
+            if t in seen:
+                return True
+            if t is not None:
+                seen.add(t)
+        return False
+
+    @cached_property
+    def _blocks(self) -> list[PlanBlock]:
+        return _shared_blocks(self._addresses, list(self._templated.first()))
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def first(self, k: int | None) -> Iterable[PlanBlock]:
+        return () if k == 0 else self._blocks[:k]
+
+
+class _ShownPlans:
+    """The template's view of the plans: the first `count` blocks (None: all) of `plans`.
+
+    Attributes, not precomputed values, so that nothing is prepared for a migration
+    plan that a probe never reaches.
+    """
+
+    def __init__(self, plans: _LiteralPlans | _SharedPlans, count: int | None, addresses: int) -> None:
+        self._plans, self._count, self._addresses = plans, count, addresses
+
+    @property
+    def grouped(self) -> bool:
+        return self._plans.grouped
+
+    @property
+    def blocks(self) -> Iterable[PlanBlock]:
+        return self._plans.first(self._count)
+
+    @cached_property
+    def shown(self) -> int:
+        """The number of addresses whose plans are shown."""
+        if self._count is None:
+            return self._addresses
+        return sum(len(b.addresses) for b in self._plans.first(self._count))
+
+    @property
+    def omitted(self) -> int:
+        return self._addresses - self.shown
+
+
+class _Sizes:
+    """One report's document at the sizes MarkdownFormat.render probes.
+
+    The probes differ only in how many plans, findings per rule and address rows they
+    show, so the pieces they have in common (the template's macros, called through
+    `once` and `once_each`) are rendered once, when the first probe reaches them: a
+    probe then mostly joins strings, and stops as soon as it passes max_chars.
+    """
+
+    def __init__(self, template: jinja2.Template, report: Report, max_chars: int) -> None:
+        self._template, self._report, self._max_chars = template, report, max_chars
+        self._pieces: dict[tuple, Md] = {}
+        self._fixes: dict[int, str | None] = {}
+        self._probed: dict[tuple, str | None] = {}
+
+    def fitting(self, plans: _LiteralPlans | _SharedPlans, shown: int | None = None,
+                findings_cap: int | None = None, address_rows: int | None = None) -> str | None:
+        """That document if it stays within max_chars, else None (each size is rendered once)."""
+        key = (plans, shown, findings_cap, address_rows)
+        if key not in self._probed:
+            self._probed[key] = self._within_max(self._context(*key))
+        return self._probed[key]
+
+    def render(self, plans: _LiteralPlans | _SharedPlans, shown: int | None = None,
+               findings_cap: int | None = None, address_rows: int | None = None) -> str:
+        """That document, however long."""
+        return self._template.render(**self._context(plans, shown, findings_cap, address_rows))
+
+    def _within_max(self, context: dict) -> str | None:
+        # rendering stops as soon as the document would not fit, so a probe never costs
+        # more than max_chars of rendering
+        chunks, size = [], 0
+        for chunk in self._template.generate(**context):
+            size += len(chunk)
+            if size > self._max_chars:
+                return None
+            chunks.append(chunk)
+        return "".join(chunks)
+
+    def _context(self, plans: _LiteralPlans | _SharedPlans, shown: int | None,
+                 findings_cap: int | None, address_rows: int | None) -> dict:
+        r = self._report
+        rows = r.addresses if address_rows is None else r.addresses[:address_rows]
+        return dict(
+            r=r,
+            plans=_ShownPlans(plans, shown, len(r.addresses)),
+            findings_cap=findings_cap,
+            address_rows=rows,
+            address_rows_omitted=len(r.addresses) - len(rows),
+            once=self._once,
+            once_each=self._once_each,
+            common_fix=self._common_fix,
+        )
+
+    def _once(self, macro: jinja2.runtime.Macro, item: object, *args: object) -> Md:
+        """macro(item, *args), rendered the first time only.
+
+        `item` (a report object or a plan block) is told apart by identity: it lives as
+        long as this object (the report, and the plans in self._probed), so its id is
+        never reused meanwhile. The other arguments are compared by value.
+        """
+        key = (macro.name, id(item), *args)
+        piece = self._pieces.get(key)
+        if piece is None:
+            # the macro's {{ }} went through the filters and finalize: escaped Markdown
+            piece = self._pieces[key] = Md(macro(item, *args))
+        return piece
+
+    def _once_each(self, macro: jinja2.runtime.Macro, items: Iterable, *args: object) -> Iterator[Md]:
+        """_once(macro, item, *args) for each item, as the render reaches it."""
+        for item in items:
+            yield self._once(macro, item, *args)
+
+    def _common_fix(self, group: RuleGroup) -> str | None:
+        # RuleGroup.common_remediation looks at every finding of the rule
+        if id(group) not in self._fixes:
+            self._fixes[id(group)] = group.common_remediation
+        return self._fixes[id(group)]
 
 
 class MarkdownFormat(ReportFormat):
@@ -269,68 +451,41 @@ class MarkdownFormat(ReportFormat):
         self.max_chars = max_chars
         self._template = _environment().get_template("report.md.j2")
 
-    def _render(self, report: Report, blocks: list[PlanBlock], plans: int | None = None,
-                findings_cap: int | None = None, address_rows: int | None = None) -> str:
-        return self._template.render(**self._context(report, blocks, plans, findings_cap, address_rows))
-
-    def _fitting(self, report: Report, blocks: list[PlanBlock], *limits) -> str | None:
-        """That document if it stays within max_chars, else None; rendering stops as soon as it
-        would not, so probing a size never costs more than max_chars of rendering."""
-        chunks, size = [], 0
-        for chunk in self._template.generate(**self._context(report, blocks, *limits)):
-            size += len(chunk)
-            if size > self.max_chars:
-                return None
-            chunks.append(chunk)
-        return "".join(chunks)
-
-    def _context(self, report: Report, blocks: list[PlanBlock], plans: int | None = None,
-                 findings_cap: int | None = None, address_rows: int | None = None) -> dict:
-        n = len(report.addresses)
-        shown = blocks if plans is None else blocks[:plans]
-        rows = report.addresses if address_rows is None else report.addresses[:address_rows]
-        return dict(
-            r=report,
-            plan_blocks=shown,
-            plans_grouped=any(b.shared for b in blocks),
-            plans_omitted=sum(len(b.addresses) for b in blocks[len(shown):]),
-            plans_shown=sum(len(b.addresses) for b in shown),
-            findings_cap=findings_cap,
-            address_rows=rows,
-            address_rows_omitted=n - len(rows),
-        )
-
     def render(self, report: Report) -> str:
-        fits = lambda *args: self._fitting(report, *args) is not None  # noqa: E731
+        doc = _Sizes(self._template, report, self.max_chars)
+        fits = lambda *args: doc.fitting(*args) is not None  # noqa: E731
 
         # 0. every address with its own plan, literally
-        text = self._fitting(report, plan_blocks(report.addresses, shared=False))
+        literal = _LiteralPlans(report.addresses)
+        text = doc.fitting(literal)
         if text is not None:
             return text
 
         # 1. addresses that share a plan (up to their own SIDs) get it once, with variables
-        blocks = plan_blocks(report.addresses, shared=True)
-        text = self._fitting(report, blocks)
+        shared = _SharedPlans(report.addresses)
+        text = doc.fitting(shared)
         if text is not None:
             return text
 
-        # 2. leave out the plans of the last blocks (the largest number that fits)
-        k = _largest(lambda k: fits(blocks, k), 0, len(blocks))
-        if k is not None:
-            return self._render(report, blocks, k)
+        # 2. leave out the plans of the last blocks (the largest number that fits); asking
+        # first whether any number fits spares counting the blocks (grouping every plan)
+        if fits(shared, 0):
+            k = _largest(lambda k: fits(shared, k), 0, len(shared))
+            return doc.fitting(shared, k)
 
         # 3. no plans; cap the findings listed per rule
         most = max((len(g.findings) for sg in report.open_groups for g in sg.rules), default=0)
-        m = _largest(lambda m: fits(blocks, 0, m), 0, most)
+        m = _largest(lambda m: fits(shared, 0, m), 0, most)
         if m is not None:
-            return self._render(report, blocks, 0, m)
+            return doc.fitting(shared, 0, m)
 
         # 4. and cap the address table
-        a = _largest(lambda a: fits(blocks, 0, 0, a), 0, len(report.addresses))
-        text = self._render(report, blocks, 0, 0, a or 0)
-        if len(text) <= self.max_chars:
-            return text
+        a = _largest(lambda a: fits(shared, 0, 0, a), 0, len(report.addresses))
+        if a is not None:
+            return doc.fitting(shared, 0, 0, a)
+
         # 5. pathological (thousands of coverage gaps or waivers): cut at a line, say so
+        text = doc.render(shared, 0, 0, 0)
         note = f"\n\n… (cut at {self.max_chars} characters: see {', '.join(FULL_DETAIL_FILES)})\n"
         return text[: self.max_chars - len(note)].rsplit("\n", 1)[0] + note
 
