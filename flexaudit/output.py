@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flexaudit import snapshot
-from flexaudit.inventory import Inventory
-from flexaudit.report import RENDERERS
-from flexaudit.report.model import Report
+from flexaudit.report.files import INVENTORY_FILE, REPORT_FILES
 
-INVENTORY_FILENAME = "flexaudit-inventory.json"
-ALL_FORMATS = ("md", "html", "json", "csv")
+if TYPE_CHECKING:
+    from flexaudit.inventory import Inventory
+    from flexaudit.report.model import Report
 
 
 class OutputError(Exception):
@@ -20,8 +20,8 @@ class OutputError(Exception):
 
 
 def planned_files(formats, with_inventory: bool) -> list[str]:
-    names = [RENDERERS[f].filename for f in formats]
-    return names + ([INVENTORY_FILENAME] if with_inventory else [])
+    names = [REPORT_FILES[f] for f in formats]
+    return names + ([INVENTORY_FILE] if with_inventory else [])
 
 
 def default_output_dir(account_sid: str, started: datetime, root: Path = Path("reports")) -> Path:
@@ -45,13 +45,15 @@ def check_writable(out_dir: Path, names: list[str]) -> None:
 
 def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, formats) -> list[Path]:
     """Write every file; a file that already exists is never replaced (checked again, atomically)."""
+    from flexaudit.report import RENDERERS
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
         renderer = RENDERERS[fmt]
         written.append(_write_new(out_dir / renderer.filename, renderer.render(report)))
     if inventory is not None:
-        written.append(_write_new(out_dir / INVENTORY_FILENAME, snapshot.dumps(inventory)))
+        written.append(_write_new(out_dir / INVENTORY_FILE, snapshot.dumps(inventory)))
     return written
 
 

@@ -236,3 +236,12 @@ def test_region_and_edge_reach_the_sdk_and_the_mapping_still_holds(demo_scenario
     assert result.exit_code == 0, result.output
     assert hosts and all(h.endswith(".dublin.ie1.twilio.com") for h in hosts)
     assert {h.split(".")[0] for h in hosts} >= {"api", "flex-api", "chat", "proxy", "studio", "conversations"}
+
+
+def test_a_scan_starts_without_loading_the_rules_and_renderers():
+    # They are loaded while the chat chain runs (run_scan's while_waiting), not before the first request.
+    code = ("import sys, flexaudit.cli, flexaudit.commands.scan; "
+            "print(sorted(m for m in ('jinja2', 'flexaudit.audit', 'flexaudit.rules', 'flexaudit.report.renderers', "
+            "'flexaudit.emulator.server') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -13,26 +13,8 @@ from flexaudit.audit import audit
 from flexaudit.exits import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Failure
 from flexaudit.findings import Severity
 from flexaudit.inventory import Inventory
-from flexaudit.output import OutputError, check_writable, planned_files, write_outputs
+from flexaudit.output import write_outputs
 from flexaudit.report.terminal import render_terminal_summary
-from flexaudit.rules import all_rules
-from flexaudit.suppressions import SuppressionsError, load_waivers
-
-
-def load_suppressions(path: Path | None):
-    if path is None:
-        return []
-    try:
-        return load_waivers(path, known_rule_ids={r.id for r in all_rules()})
-    except SuppressionsError as exc:
-        raise Failure(str(exc)) from None
-
-
-def prepare_output_dir(out_dir: Path, formats, with_inventory: bool) -> None:
-    try:
-        check_writable(out_dir, planned_files(formats, with_inventory))
-    except OutputError as exc:
-        raise Failure(str(exc)) from None
 
 
 def finish(inventory: Inventory, *, as_of: date, waivers, out_dir: Path, formats, fail_on: str | None,

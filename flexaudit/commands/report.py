@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flexaudit import snapshot
 from flexaudit.exits import Failure
-from flexaudit.commands.finish import finish, load_suppressions, prepare_output_dir
+from flexaudit.commands.finish import finish
+from flexaudit.commands.prepare import load_suppressions, prepare_output_dir
 from flexaudit.output import default_output_dir
 
 

@@ -1,21 +1,32 @@
 """Reports: the Report model (`model.py`) and one renderer per output format.
 
 `RENDERERS` maps each `--format` value to its renderer (a `ReportFormat`, see
-`interface.py`): `.format`, `.filename` (the contract's file name) and
-`.render(report) -> str`. To add a format, write one module with a
-`ReportFormat` subclass and register an instance here.
+`interface.py`): `.format`, `.filename` (the contract's file name, from
+`files.py`) and `.render(report) -> str`. To add a format, write one module
+with a `ReportFormat` subclass and register an instance in `renderers.py`.
+
+`RENDERERS` is built on first use: it imports jinja2 and compiles every
+template (about 0.1 s), which a scan does while it waits for the network, not
+before its first request.
 """
 
 from __future__ import annotations
 
-from flexaudit.report.csv_format import CsvFormat
-from flexaudit.report.html import HtmlFormat
-from flexaudit.report.interface import ReportFormat
-from flexaudit.report.json_format import JsonFormat
-from flexaudit.report.markdown import MarkdownFormat
+from typing import TYPE_CHECKING
 
-RENDERERS: dict[str, ReportFormat] = {
-    r.format: r for r in (MarkdownFormat(), HtmlFormat(), JsonFormat(), CsvFormat())
-}
+if TYPE_CHECKING:
+    from flexaudit.report.interface import ReportFormat
 
 __all__ = ["RENDERERS", "ReportFormat"]
+
+
+def __getattr__(name: str):
+    if name == "RENDERERS":
+        from flexaudit.report.renderers import RENDERERS
+
+        return RENDERERS
+    if name == "ReportFormat":
+        from flexaudit.report.interface import ReportFormat
+
+        return ReportFormat
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 
+from flexaudit.report.files import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import Report, one_line
 
@@ -58,7 +59,7 @@ def _bool(value: bool | None) -> str:
 
 class CsvFormat(ReportFormat):
     format = "csv"
-    filename = "flexaudit-addresses.csv"
+    filename = REPORT_FILES["csv"]
     media_type = "text/csv"
 
     def render(self, report: Report) -> str:

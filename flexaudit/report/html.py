@@ -21,6 +21,7 @@ import re
 import jinja2
 from markupsafe import Markup, escape
 
+from flexaudit.report.files import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import READINESS_LABELS, Report, one_line, step_segments
 
@@ -127,7 +128,7 @@ def _donut(report: Report) -> list[dict]:
 
 class HtmlFormat(ReportFormat):
     format = "html"
-    filename = "flexaudit-report.html"
+    filename = REPORT_FILES["html"]
     media_type = "text/html"
 
     def __init__(self) -> None:

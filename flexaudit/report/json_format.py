@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
+from flexaudit.report.files import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import Report, report_to_dict
 
@@ -21,7 +22,7 @@ def load_schema() -> dict:
 
 class JsonFormat(ReportFormat):
     format = "json"
-    filename = "flexaudit-report.json"
+    filename = REPORT_FILES["json"]
     media_type = "application/json"
 
     def render(self, report: Report) -> str:

@@ -32,8 +32,9 @@ from urllib.parse import quote
 import jinja2
 
 from flexaudit.findings import AddressPlan, Severity
+from flexaudit.report.files import FULL_DETAIL_FILES, REPORT_FILES
 from flexaudit.report.interface import ReportFormat
-from flexaudit.report.model import FULL_DETAIL_FILES, Report, RuleGroup, one_line, step_segments
+from flexaudit.report.model import Report, RuleGroup, one_line, step_segments
 
 #: GitHub's limit for an issue comment is 65,536 characters; keep a margin for
 #: the line or two a person adds above the pasted report.
@@ -444,7 +445,7 @@ class _Sizes:
 
 class MarkdownFormat(ReportFormat):
     format = "md"
-    filename = "flexaudit-report.md"
+    filename = REPORT_FILES["md"]
     media_type = "text/markdown"
 
     def __init__(self, max_chars: int = MAX_CHARS) -> None:

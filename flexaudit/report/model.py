@@ -38,9 +38,6 @@ READINESS_LABELS = {"blocked": "Blocked", "needs-work": "Needs work", "ready": "
 
 WAIVER_STATUSES = ("active", "expired", "unused")
 
-# Where the full detail lives when a compact format (Markdown) must leave some out.
-FULL_DETAIL_FILES = ("flexaudit-report.html", "flexaudit-addresses.csv", "flexaudit-report.json")
-
 
 @dataclass(frozen=True)
 class EolCountdown:

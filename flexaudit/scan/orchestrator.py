@@ -7,7 +7,7 @@ names the chat service; everything else overlaps with it.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -58,7 +58,14 @@ def run_scan(
     fanout_workers: int = 16,
     progress: Callable[[str], None] = lambda _msg: None,
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    while_waiting: Callable[[], None] | None = None,
 ) -> Inventory:
+    """Read every family; `while_waiting` runs on this thread once all but the chat chain are read.
+
+    From then on the chain usually runs alone, one request at a time, for most
+    of the scan: the caller can prepare what comes after the scan (imports,
+    templates) on an otherwise idle CPU instead of after the last page.
+    """
     inventory = Inventory(
         account_sid=account_sid,
         scanned_at=now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -73,8 +80,11 @@ def run_scan(
     prefetch = ThreadPoolExecutor(max_workers=max(2, fanout_workers), thread_name_prefix="prefetch")
     pools = (families, fanout, prefetch)
     try:
-        unauthorized = _collect(inventory, _start_families(client, account_sid, families, fanout, prefetch, progress),
-                                progress)
+        futures = _start_families(client, account_sid, families, fanout, prefetch, progress)
+        if while_waiting is not None:
+            wait([f for family, f in futures.items() if family != "chat"])
+            while_waiting()
+        unauthorized = _collect(inventory, futures, progress)
     except BaseException:
         # Ctrl-C: do not wait for requests still in flight (each may take a full timeout).
         for pool in pools:
