@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from concurrent.futures import Future
 
 from twilio.base.exceptions import TwilioRestException
 
@@ -22,28 +23,47 @@ PROGRESS_EVERY = 10_000
 def scan_chat_service(ctx: ScanContext, service_sid: str) -> ChatService | None:
     """None when the service does not exist (a flow or the configuration points at a deleted one)."""
     service = ctx.client.chat.v2.services(service_sid)
-    # The channel list is the scan's longest chain of requests that must follow
-    # each other: its requests go ahead of queued fan-out requests.
+    # The service's own record is read beside its channel list, not before it: the
+    # list is the scan's longest chain of requests, and a missing service shows in both.
+    info = ctx.prefetch.submit(_fetch, service) if ctx.prefetch else _done(_fetch(service))
+    # Its requests must follow each other, so they go ahead of queued fan-out requests.
     http = ctx.client.http_client
     urgent = http if hasattr(http, "prioritized") else None
-    with urgent.prioritized() if urgent else contextlib.nullcontext():
-        try:
-            info = service.fetch()
-        except TwilioRestException as exc:
-            if exc.status == 404:
-                return None
-            raise
-        channels = list_records(ctx.client.chat.v2, f"/Services/{path_segment(service_sid)}/Channels",
-                                {"Type": CHANNEL_TYPES, "PageSize": PAGE_SIZE}, executor=ctx.prefetch,
-                                urgent_via=urgent)
     summary = ChannelSummary()
-    for channel in channels:
-        count_channel(summary, fields.text(channel.get("type")) or "unknown", channel.get("attributes"))
-        if summary.total % PROGRESS_EVERY == 0:
-            ctx.progress(f"chat service {service_sid}: {summary.total} channels so far")
+    try:
+        with urgent.prioritized() if urgent else contextlib.nullcontext():
+            channels = list_records(ctx.client.chat.v2, f"/Services/{path_segment(service_sid)}/Channels",
+                                    {"Type": CHANNEL_TYPES, "PageSize": PAGE_SIZE}, executor=ctx.prefetch,
+                                    urgent_via=urgent)
+        for channel in channels:
+            count_channel(summary, fields.text(channel.get("type")) or "unknown", channel.get("attributes"))
+            if summary.total % PROGRESS_EVERY == 0:
+                ctx.progress(f"chat service {service_sid}: {summary.total} channels so far")
+    except TwilioRestException as exc:
+        if exc.status == 404 and info.result() is None:
+            return None
+        raise
+    found = info.result()
+    if found is None:
+        return None
     ctx.progress(f"chat service {service_sid}: {summary.total} channels")
-    return ChatService(sid=fields.text(info.sid) or service_sid, friendly_name=fields.text(info.friendly_name),
+    return ChatService(sid=fields.text(found.sid) or service_sid, friendly_name=fields.text(found.friendly_name),
                        channels=summary)
+
+
+def _fetch(service):
+    try:
+        return service.fetch()
+    except TwilioRestException as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 def count_channel(summary: ChannelSummary, channel_type: str, raw_attributes) -> None:
