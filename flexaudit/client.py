@@ -144,7 +144,7 @@ class GuardedHttpClient(HttpClient):
         # requests.Session is not documented thread-safe: one per worker thread.
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = _EnvironmentOncePerHost()
             session.trust_env = True  # HTTP(S)_PROXY is honoured, as twilio-cli does
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=4, max_retries=0)
             session.mount("https://", adapter)
@@ -220,6 +220,30 @@ class GuardedHttpClient(HttpClient):
             except ValueError:
                 pass  # an HTTP-date Retry-After is rare on Twilio; our own backoff stands
         return delay
+
+
+class _EnvironmentOncePerHost(requests.Session):
+    """A Session that reads proxy and CA settings from the environment once per host.
+
+    With trust_env, requests walks os.environ twice for every request (the
+    proxies and NO_PROXY); on a chain of 1,000 sequential chat pages that is
+    half a millisecond a page of pure overhead. The environment does not change
+    during a scan, so the answer for a scheme and host is kept.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._settings: dict[tuple[str, str], dict] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        if proxies or stream is not None or verify is not None or cert is not None:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        if key not in self._settings:
+            self._settings[key] = super().merge_environment_settings(url, {}, None, None, None)
+        settings = self._settings[key]
+        return {**settings, "proxies": dict(settings["proxies"])}
 
 
 def _describe_unreachable(target: str, error: Exception | None, attempts: int) -> str:

@@ -79,3 +79,28 @@ def test_backoff_is_capped_and_honours_retry_after():
     assert client._backoff(0, _Resp({"Retry-After": "3"})) == 3.0
     assert client._backoff(0, _Resp({"Retry-After": "999"})) == 30.0
     assert client._backoff(0, _Resp({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) <= 0.25
+
+
+def test_proxies_and_ca_bundle_come_from_the_environment_read_once_per_host(monkeypatch):
+    from flexaudit.client import _EnvironmentOncePerHost
+
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+                 "NO_PROXY", "no_proxy", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "chat.twilio.com")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/corporate-ca.pem")
+    session = _EnvironmentOncePerHost()
+
+    def settings(url):
+        return session.merge_environment_settings(url, {}, None, None, None)
+
+    api = settings("https://api.twilio.com/2010-04-01/Accounts/AC1.json")
+    assert api["proxies"]["https"] == "http://proxy.example:3128" and api["verify"] == "/etc/corporate-ca.pem"
+    assert "https" not in settings("https://chat.twilio.com/v2/Services")["proxies"]  # NO_PROXY honoured
+    monkeypatch.setenv("HTTPS_PROXY", "http://elsewhere.example:8080")
+    # read once per host: the environment of the scan's start holds for the whole scan
+    assert settings("https://api.twilio.com/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json")["proxies"]["https"] \
+        == "http://proxy.example:3128"
+    # explicit arguments are never replaced by the cache
+    assert session.merge_environment_settings("https://api.twilio.com/x", {}, None, False, None)["verify"] is False
