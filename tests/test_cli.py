@@ -211,6 +211,14 @@ def test_python_dash_m_and_version():
     assert result.returncode == 0 and "flexaudit" in result.stdout
 
 
+def test_a_real_process_flushes_everything_before_it_leaves():
+    # main() ends with os._exit (no interpreter teardown): all output must be out by then
+    result = subprocess.run([sys.executable, "-m", "flexaudit", "rules", "--format", "json"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    assert len(json.loads(result.stdout)["rules"]) == len(all_rules())
+
+
 def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "flexaudit", "report", str(tmp_path / "missing.json")],
                             capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
