@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from flexaudit.inventory import Inventory
     from flexaudit.report.model import Report
 
-# Relative time each file takes to render (bench/render_bench.py), to split them
-# evenly between two processes.
-_COST = {"md": 2.0, "html": 3.0, "json": 0.5, "csv": 1.0, "inventory": 1.5}
+# Milliseconds each file takes to render on the medium bench account
+# (bench/render_bench.py --preset medium), to split them evenly between two processes.
+_COST = {"md": 30, "html": 75, "json": 23, "csv": 33, "inventory": 39}
 
 
 class OutputError(Exception):
