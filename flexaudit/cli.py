@@ -6,6 +6,7 @@ credential / input-file error, 3 scan incomplete. When several apply: 2, 1, 3, 0
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -166,7 +167,13 @@ def main(argv=None):
     second or more, and nothing is left to clean up (report files are closed,
     the child process that wrote some of them is reaped, flexaudit registers no
     atexit work).
+
+    The garbage collector runs rarely: a run's objects (inventory, report) live
+    until the files are written, and its garbage is freed by reference counting;
+    at Python's default thresholds the collector's passes over them cost about
+    0.15 s of a medium scan and freed next to nothing.
     """
+    gc.set_threshold(50_000, 20, 100)
     try:
         cli.main(args=argv)
         code = EXIT_OK
