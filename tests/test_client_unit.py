@@ -81,26 +81,70 @@ def test_backoff_is_capped_and_honours_retry_after():
     assert client._backoff(0, _Resp({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) <= 0.25
 
 
-def test_proxies_and_ca_bundle_come_from_the_environment_read_once_per_host(monkeypatch):
-    from flexaudit.client import _EnvironmentOncePerHost
+def test_proxies_and_ca_bundle_come_from_the_environment_read_once_per_host(monkeypatch, tmp_path):
+    import base64
+
+    import urllib3
+
+    from flexaudit.client import _Pools
 
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
                  "NO_PROXY", "no_proxy", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:secret@proxy.example:3128")
     monkeypatch.setenv("NO_PROXY", "chat.twilio.com")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/corporate-ca.pem")
-    session = _EnvironmentOncePerHost()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "corporate-ca.pem"))
+    pools = _Pools(4)
 
-    def settings(url):
-        return session.merge_environment_settings(url, {}, None, None, None)
-
-    api = settings("https://api.twilio.com/2010-04-01/Accounts/AC1.json")
-    assert api["proxies"]["https"] == "http://proxy.example:3128" and api["verify"] == "/etc/corporate-ca.pem"
-    assert "https" not in settings("https://chat.twilio.com/v2/Services")["proxies"]  # NO_PROXY honoured
+    api = pools.route("https://api.twilio.com/2010-04-01/Accounts/AC1.json")
+    assert isinstance(api, urllib3.ProxyManager)
+    assert (api.proxy.host, api.proxy.port) == ("proxy.example", 3128)
+    assert api.proxy_headers["proxy-authorization"] == "Basic " + base64.b64encode(b"user:secret").decode()
+    assert api.connection_pool_kw["ca_certs"] == str(tmp_path / "corporate-ca.pem")
+    assert api.connection_pool_kw["cert_reqs"] == "CERT_REQUIRED"
+    chat = pools.route("https://chat.twilio.com/v2/Services")
+    assert not isinstance(chat, urllib3.ProxyManager)  # NO_PROXY honoured
+    assert chat.connection_pool_kw["ca_certs"] == str(tmp_path / "corporate-ca.pem")
     monkeypatch.setenv("HTTPS_PROXY", "http://elsewhere.example:8080")
-    # read once per host: the environment of the scan's start holds for the whole scan
-    assert settings("https://api.twilio.com/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json")["proxies"]["https"] \
-        == "http://proxy.example:3128"
-    # explicit arguments are never replaced by the cache
-    assert session.merge_environment_settings("https://api.twilio.com/x", {}, None, False, None)["verify"] is False
+    # read once per host: the environment at the scan's start holds for the whole scan
+    assert pools.route("https://api.twilio.com/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json") is api
+
+
+def test_tls_is_verified_against_certifi_by_default(monkeypatch):
+    import certifi
+
+    from flexaudit.client import _ca_settings
+
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    assert _ca_settings() == {"cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()}
+
+
+@pytest.mark.parametrize("url, params, expected", [
+    ("https://chat.twilio.com/v2/Services/IS1/Channels", {"Type": ["public", "private"], "PageSize": 100},
+     "https://chat.twilio.com/v2/Services/IS1/Channels?Type=public&Type=private&PageSize=100"),
+    ("https://chat.twilio.com/v2/x?PageToken=PT1", {"PageSize": 50, "Skip": None},
+     "https://chat.twilio.com/v2/x?PageToken=PT1&PageSize=50"),
+    ("https://api.twilio.com/a b", {"FriendlyName": "a&b=c"}, "https://api.twilio.com/a b?FriendlyName=a%26b%3Dc"),
+    ("https://api.twilio.com/x", {}, "https://api.twilio.com/x"),
+])
+def test_query_parameters_are_encoded_as_requests_would(url, params, expected):
+    from flexaudit.client import _with_query
+
+    assert _with_query(url, params) == expected
+
+
+def test_basic_auth_and_charset():
+    from twilio.http.response import Response
+    from urllib3 import HTTPResponse
+
+    from flexaudit.client import _headers, _response
+
+    headers = _headers({"Accept": "application/json"}, ("AC1", "token"))
+    assert headers["Authorization"] == "Basic QUMxOnRva2Vu" and headers["Accept"] == "application/json"
+    latin = HTTPResponse(body="café".encode("latin-1"), status=200,
+                         headers={"Content-Type": "application/json; charset=ISO-8859-1"}, preload_content=True)
+    utf8 = HTTPResponse(body="café".encode(), status=200, headers={"Content-Type": "application/json"},
+                        preload_content=True)
+    assert isinstance(_response(latin), Response) and _response(latin).text == "café"
+    assert _response(utf8).text == "café" and _response(utf8).status_code == 200
