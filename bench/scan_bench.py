@@ -11,9 +11,14 @@ targets with PASS/FAIL, and writes bench/results/<UTC timestamp>.json.
     python bench/scan_bench.py --sizes medium     # one size
     python bench/scan_bench.py --naive-large skip # estimate the naive large run instead of running it
 
+Each run is repeated (--runs, default 3 on medium; --large-runs, default 1, on
+large), flexaudit and naive taking turns, and the median run is reported: single
+runs on a shared 2-core machine vary by 10% and more.
+
 IDEAL for flexaudit = max(chain x latency, requests x latency / concurrency), where
-chain = Flex configuration fetch + Flex chat service fetch + ceil(channels / 100)
-channel pages: the longest sequence of requests that must follow each other.
+chain = Flex configuration fetch + ceil(channels / 100) channel pages: the longest
+sequence of requests that must follow each other (the configuration names the
+chat service; each page needs the previous page's next_page_url).
 """
 
 from __future__ import annotations
@@ -226,20 +231,21 @@ def bench_size(size: str, args, mode: str, workdir: Path) -> dict:
     emu = EmulatorProcess(path, args.latency_ms, log)
     result["emulator_start_s"] = round(time.monotonic() - t0, 2)
     try:
-        runs = {}
+        samples: dict[str, list[dict]] = {"flexaudit": [], "naive": []}
         plan = [("flexaudit", True), ("naive", not (size == "large" and args.naive_large == "skip"))]
-        for name, enabled in plan:
+        repeats = args.large_runs if size == "large" else args.runs
+        for repeat, (name, enabled) in ((r, p) for r in range(repeats) for p in plan):
             if not enabled:
                 continue
             before = len(emu.log_lines())
             cpu_before = emu.cpu_seconds()
-            out_dir = workdir / f"{size}-{name}-out"
+            out_dir = workdir / f"{size}-{name}-out-{repeat + 1}"
             if name == "flexaudit":
                 argv = scan_argv(mode, emu, out_dir, args.concurrency, args.flexaudit_cmd)
             else:
                 argv = [sys.executable, str(HERE / "naive_baseline.py"), "--api-base-url", emu.base_url,
                         "--account-sid", emu.account_sid, "--auth-token", emu.auth_token, "--json"]
-            print(f"  [{size}] running {name} ...", file=sys.stderr, flush=True)
+            print(f"  [{size}] running {name} ({repeat + 1}/{repeats}) ...", file=sys.stderr, flush=True)
             run = run_child(argv)
             entries = emu.log_lines()[before:]
             run["requests"] = len(entries)
@@ -260,7 +266,8 @@ def bench_size(size: str, args, mode: str, workdir: Path) -> dict:
                 print(f"  [{size}] {name} exited {run['exit']}: {run['stderr'][-2000:]}", file=sys.stderr)
             run["stderr"] = run["stderr"][-2000:]
             run["stdout"] = run["stdout"][-2000:]
-            runs[name] = run
+            samples[name].append(run)
+        runs = {name: median_run(taken) for name, taken in samples.items() if taken}
         result["runs"] = runs
         result["emulator_peak_rss_mb"] = round(emu.rss_mb(), 1)
     finally:
@@ -269,7 +276,7 @@ def bench_size(size: str, args, mode: str, workdir: Path) -> dict:
     fa = runs["flexaudit"]
     lat = args.latency_ms / 1000
     chain_pages = fa["chain"].get("pages") or math.ceil(channels / CHAT_PAGE)
-    chain = 1 + 1 + chain_pages
+    chain = 1 + chain_pages
     ideal = max(chain * lat, fa["requests"] * lat / args.concurrency)
     result["ideal"] = {"chain_requests": chain, "chain_pages_expected": math.ceil(channels / CHAT_PAGE),
                        "chain_s": round(chain * lat, 3),
@@ -280,6 +287,13 @@ def bench_size(size: str, args, mode: str, workdir: Path) -> dict:
     else:
         result["naive_estimate"] = estimate_naive(meta, args.latency_ms)
     return result
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time, with every run's wall time beside it."""
+    chosen = dict(sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2])
+    chosen["wall_s_all"] = [r["wall_s"] for r in runs]
+    return chosen
 
 
 def estimate_naive(meta: dict, latency_ms: float) -> dict:
@@ -315,8 +329,10 @@ def print_report(results: list[dict], mode: str, args) -> list[tuple[str, bool]]
                 print(f"{r['size']:7} {name:10} {'skipped':>8} {est.get('requests', '?'):>9} {'-':>12} {'-':>12} {'-':>10}"
                       f"   (>= {est.get('latency_only_s', '?')} s from latency alone)")
                 continue
+            spread = run.get("wall_s_all", [run["wall_s"]])
+            runs_note = f"   (median of {len(spread)}: {', '.join(f'{w:.2f}' for w in sorted(spread))})" if len(spread) > 1 else ""
             print(f"{r['size']:7} {name:10} {run['wall_s']:8.2f} {run['requests']:9d} {run['peak_rss_mb']:12.1f} "
-                  f"{run['cpu_s']:12.2f} {run['emulator_cpu_s']:10.2f}")
+                  f"{run['cpu_s']:12.2f} {run['emulator_cpu_s']:10.2f}{runs_note}")
     print()
     checks: list[tuple[str, bool]] = []
     for r in results:
@@ -375,6 +391,8 @@ def main(argv=None) -> int:
     parser.add_argument("--flexaudit-cmd", type=shlex.split, default=[sys.executable, "-m", "flexaudit"],
                         help="command that runs flexaudit (default: this python -m flexaudit); e.g. a wrapper "
                              "that applies a candidate change, to measure it")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each on medium; the median is reported (default 3)")
+    parser.add_argument("--large-runs", type=int, default=1, help="runs of each on large (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (scenarios, logs, reports)")
     parser.add_argument("--results-dir", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
