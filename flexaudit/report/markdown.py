@@ -249,15 +249,8 @@ def _literal_block(a: AddressPlan) -> PlanBlock:
     return PlanBlock((a,), tuple(one_line(s) for s in a.steps))
 
 
-def plan_blocks(addresses: tuple[AddressPlan, ...], shared: bool) -> list[PlanBlock]:
-    """One block per address, or (shared=True) one per distinct plan, in the addresses' order."""
-    if not shared:
-        return [_literal_block(a) for a in addresses]
-    return _shared_blocks(addresses, [_templated_steps(a) for a in addresses])
-
-
 def _shared_blocks(addresses: Sequence[AddressPlan], templated: Sequence) -> list[PlanBlock]:
-    """plan_blocks(shared=True), given each address's _templated_steps."""
+    """One block per distinct plan, in the addresses' order, given each address's _templated_steps."""
     groups: dict[tuple, list[AddressPlan]] = {}
     for i, (a, t) in enumerate(zip(addresses, templated)):
         key = t if t is not None else ("unique", i)
@@ -304,7 +297,7 @@ class _LiteralPlans:
 
 
 class _SharedPlans:
-    """Steps 1 and on: plan_blocks(shared=True)."""
+    """Steps 1 and on: addresses whose plans differ only in their own identifiers share one block."""
 
     def __init__(self, addresses: Sequence[AddressPlan]) -> None:
         self._addresses = addresses
