@@ -39,25 +39,32 @@ def can_fork() -> bool:
 
 
 def run_jobs(jobs: list[Job], *, fork: bool | None = None) -> None:
-    """Run every job; raise the first failure (an OSError stays an OSError) after all have ended."""
+    """Run every job, even after one failed; then raise the first failure (an OSError stays an OSError).
+
+    A failed report file must not cost the user the others.
+    """
     if fork is None:
         fork = can_fork()
     if not fork or len(jobs) < 2:
-        for job in jobs:
-            job.run()
+        error = _run_all(jobs)
+        if error is not None:
+            raise error
         return
     here, there = _balance(jobs)
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: run its half, report, and leave without running any parent cleanup
-        os.close(read_end)
-        os._exit(_child(there, write_end))
+        code = 70
+        try:
+            os.close(read_end)
+            code = _child(there, write_end)
+        finally:
+            os._exit(code)  # whatever happened, the child never returns into the parent's code
     os.close(write_end)
     error: BaseException | None = None
     try:
-        for job in here:
-            job.run()
-    except BaseException as exc:  # noqa: BLE001 - re-raised below, once the child is reaped
+        error = _run_all(here)
+    except BaseException as exc:  # noqa: BLE001 - Ctrl-C: re-raised below, once the child is reaped
         error = exc
     with os.fdopen(read_end, "rb") as pipe:
         message = pipe.read()
@@ -82,17 +89,29 @@ def _balance(jobs: list[Job]) -> tuple[list[Job], list[Job]]:
     return sorted(halves[0], key=lambda j: order[id(j)]), sorted(halves[1], key=lambda j: order[id(j)])
 
 
+def _run_all(jobs: list[Job]) -> Exception | None:
+    """Every job; the first failure, returned (Ctrl-C is raised at once)."""
+    first = None
+    for job in jobs:
+        try:
+            job.run()
+        except Exception as exc:  # noqa: BLE001 - the caller raises it once every job had its turn
+            if first is None:
+                first = exc
+    return first
+
+
 def _child(jobs: list[Job], write_end: int) -> int:
     try:
-        for job in jobs:
-            job.run()
-        return 0
+        error = _run_all(jobs)
     except KeyboardInterrupt:
         return 130
-    except OSError as exc:
-        report = {"kind": "os", "errno": exc.errno, "strerror": exc.strerror, "filename": exc.filename}
-    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which reports it
-        report = {"kind": "other", "type": type(exc).__name__, "message": str(exc)}
+    if error is None:
+        return 0
+    if isinstance(error, OSError):
+        report = {"kind": "os", "errno": error.errno, "strerror": error.strerror, "filename": error.filename}
+    else:
+        report = {"kind": "other", "type": type(error).__name__, "message": str(error)}
     try:
         os.write(write_end, json.dumps(report, default=str).encode())
     finally:

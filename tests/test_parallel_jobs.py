@@ -58,6 +58,15 @@ def test_a_bug_in_the_child_is_reported_with_its_type_and_message(tmp_path):
         run_jobs([Job("f0", writes(tmp_path / "f0", "x"), 2), Job("f1", buggy, 1)], fork=True)
 
 
+def test_a_child_that_raises_systemexit_still_ends_as_a_failed_child():
+    def exits():
+        raise SystemExit(5)
+
+    # not a second copy of this process carrying on from the fork: the parent hears of an abnormal end
+    with pytest.raises(JobFailed, match="the process writing there ended abnormally"):
+        run_jobs([Job("here", lambda: None, 2), Job("there", exits, 1)], fork=True)
+
+
 def test_a_failure_here_still_waits_for_the_child(tmp_path):
     def fails():
         raise OSError(errno.EACCES, "Permission denied", "here")
@@ -82,3 +91,50 @@ def test_serial_fallback_runs_every_job_here(tmp_path):
     jobs = [Job(f"f{i}", writes(tmp_path / f"f{i}", f"job {i}")) for i in range(3)]
     run_jobs(jobs, fork=False)
     assert {p.read_text().rsplit(" ", 1)[1] for p in tmp_path.iterdir()} == {str(os.getpid())}
+
+
+@pytest.mark.parametrize("fork", [True, False])
+@pytest.mark.parametrize("clash", ["flexaudit-report.md", "flexaudit-addresses.csv"])
+def test_a_report_file_that_appeared_meanwhile_is_never_overwritten(tmp_path, monkeypatch, fork, clash):
+    from flexaudit.output import write_outputs
+
+    from report_builders import sample_report
+
+    monkeypatch.setattr(parallel_jobs, "can_fork", lambda: fork)
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / clash).write_text("mine")  # after the pre-scan check, before the write
+    with pytest.raises(OSError) as caught:
+        write_outputs(sample_report(), None, out, ("md", "html", "json", "csv"))
+    assert caught.value.errno == errno.EEXIST and caught.value.filename == str(out / clash)
+    assert (out / clash).read_text() == "mine"
+    # every other file was still written, whichever process wrote it and whatever came first
+    assert sorted(p.name for p in out.iterdir()) == ["flexaudit-addresses.csv", "flexaudit-report.html",
+                                                       "flexaudit-report.json", "flexaudit-report.md"]
+
+
+def test_the_cli_names_the_file_it_could_not_write(demo_scenario, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from flexaudit.cli import cli
+    from flexaudit.commands import prepare
+    from flexaudit.emulator import Emulator
+
+    out = tmp_path / "o"
+    checked = prepare.prepare_output_dir
+
+    def check_then_clash(out_dir, formats, with_inventory):
+        checked(out_dir, formats, with_inventory)
+        out_dir.mkdir(parents=True)
+        (out_dir / "flexaudit-report.json").write_text("mine")  # someone else, during the scan
+
+    monkeypatch.setattr("flexaudit.commands.scan.prepare_output_dir", check_then_clash)
+    with Emulator(demo_scenario) as emu:
+        result = CliRunner().invoke(cli, ["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                                          "--api-base-url", emu.base_url, "--quiet", "--output-dir", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"flexaudit: error: cannot write flexaudit-report.json in {out}: File exists; "
+                                     "every other file that could be written is there")
+    assert (out / "flexaudit-report.json").read_text() == "mine"
+    assert {p.name for p in out.iterdir()} == {"flexaudit-report.md", "flexaudit-report.html", "flexaudit-report.json",
+                                              "flexaudit-addresses.csv", "flexaudit-inventory.json"}

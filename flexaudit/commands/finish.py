@@ -23,7 +23,8 @@ def finish(inventory: Inventory, *, as_of: date, waivers, out_dir: Path, formats
     try:
         written = write_outputs(report, inventory if write_inventory else None, out_dir, formats)
     except OSError as exc:
-        raise Failure(f"cannot write reports to {out_dir}: {exc.strerror or exc}") from None
+        what = f"{Path(exc.filename).name} in {out_dir}" if exc.filename else f"reports to {out_dir}"
+        raise Failure(f"cannot write {what}: {exc.strerror or exc}; every other file that could be written is there") from None
     if not quiet:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
         click.echo(render_terminal_summary(report, written, color=color), nl=False)
