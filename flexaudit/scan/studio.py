@@ -49,4 +49,3 @@ def _flow(f: dict) -> StudioFlow:
         definition=f.get("definition"),
         date_updated=fields.timestamp(f.get("date_updated")),
     )
-
