@@ -18,12 +18,12 @@ import base64
 import hashlib
 import re
 
-import jinja2
 from markupsafe import Markup, escape
 
 from flexaudit.report.files import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import READINESS_LABELS, Report, one_line, step_segments
+from flexaudit.report.templating import template_environment
 
 # Plans are expanded on load when there are this many addresses or fewer.
 PLANS_OPEN_MAX = 10
@@ -132,15 +132,7 @@ class HtmlFormat(ReportFormat):
     media_type = "text/html"
 
     def __init__(self) -> None:
-        env = jinja2.Environment(
-            loader=jinja2.PackageLoader("flexaudit.report", "templates"),
-            autoescape=True,
-            finalize=_finalize,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-        )
+        env = template_environment(autoescape=True, finalize=_finalize)
         env.filters.update(
             html_step=html_step,
             http_url=http_url,

@@ -35,6 +35,7 @@ from flexaudit.findings import AddressPlan, Severity
 from flexaudit.report.files import FULL_DETAIL_FILES, REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import Report, RuleGroup, one_line, step_segments
+from flexaudit.report.templating import template_environment
 
 #: GitHub's limit for an issue comment is 65,536 characters; keep a margin for
 #: the line or two a person adds above the pasted report.
@@ -180,15 +181,8 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("flexaudit.report", "templates"),
-        autoescape=False,  # Markdown, not HTML: escaping is _finalize + the md_* filters
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    # Markdown, not HTML: escaping is _finalize + the md_* filters
+    env = template_environment(autoescape=False, finalize=_finalize)
     env.filters.update(
         md_inline=md_inline,
         md_cell=md_cell,
