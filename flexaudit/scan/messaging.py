@@ -1,9 +1,10 @@
 """Messaging Services and their phone numbers: a service can take inbound traffic away from Proxy."""
 
-from flexaudit.inventory import MessagingService, PoolNumber
+from flexaudit.inventory import MessagingService
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records, path_segment
+from flexaudit.scan.paging import list_records
+from flexaudit.scan.pools import pool_numbers
 
 PAGE_SIZE = 1000
 
@@ -18,15 +19,8 @@ def scan_messaging_services(ctx: ScanContext) -> list[MessagingService]:
         )
         for s in list_records(ctx.client.messaging.v1, "/Services", {"PageSize": PAGE_SIZE})
     ]
-    for service, pool in zip(services, ctx.fetch_all(lambda s: _pool(ctx, s.sid), services)):
+    pools = ctx.fetch_all(lambda s: pool_numbers(ctx.client.messaging.v1, s.sid), services)
+    for service, pool in zip(services, pools):
         service.phone_numbers = pool
     ctx.progress(f"messaging services: {len(services)}")
     return services
-
-
-def _pool(ctx: ScanContext, service_sid: str) -> list[PoolNumber]:
-    return [
-        PoolNumber(sid=fields.text(n.get("sid")) or "", phone_number=fields.text(n.get("phone_number")))
-        for n in list_records(ctx.client.messaging.v1, f"/Services/{path_segment(service_sid)}/PhoneNumbers",
-                             {"PageSize": PAGE_SIZE})
-    ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flexaudit.inventory import PoolNumber, ProxyService, SessionSummary
+from flexaudit.inventory import ProxyService, SessionSummary
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
 from flexaudit.scan.paging import list_records, path_segment
+from flexaudit.scan.pools import pool_numbers
 
 PAGE_SIZE = 1000
 OPEN_STATUSES = frozenset({"open", "in-progress"})
@@ -21,21 +22,13 @@ def scan_proxy_services(ctx: ScanContext) -> list[ProxyService]:
         for s in list_records(ctx.client.proxy.v1, "/Services", {"PageSize": PAGE_SIZE})
     ]
     # Pools and session streams of every service all start at once.
-    pools = [ctx.fanout.submit(_pool, ctx, s.sid) for s in services]
+    pools = [ctx.fanout.submit(pool_numbers, ctx.client.proxy.v1, s.sid, ctx.prefetch) for s in services]
     sessions = [ctx.fanout.submit(summarize_sessions, ctx, s.sid) for s in services]
     for service, pool, summary in zip(services, pools, sessions):
         service.phone_numbers = pool.result()
         service.sessions = summary.result()
     ctx.progress(f"proxy services: {len(services)}")
     return services
-
-
-def _pool(ctx: ScanContext, service_sid: str) -> list[PoolNumber]:
-    return [
-        PoolNumber(sid=fields.text(n.get("sid")) or "", phone_number=fields.text(n.get("phone_number")))
-        for n in list_records(ctx.client.proxy.v1, f"/Services/{path_segment(service_sid)}/PhoneNumbers",
-                             {"PageSize": PAGE_SIZE}, executor=ctx.prefetch)
-    ]
 
 
 def summarize_sessions(ctx: ScanContext, service_sid: str) -> SessionSummary:
