@@ -24,6 +24,17 @@ def demo_scenario(demo_scenario_dict) -> dict:
     return copy.deepcopy(demo_scenario_dict)
 
 
+def cli_scan(emulator: Emulator, out, *extra):
+    """`flexaudit scan` in-process against an emulator, JSON report only, as of the demo's day."""
+    from click.testing import CliRunner
+
+    from flexaudit.cli import cli
+
+    return CliRunner().invoke(cli, ["scan", "--account-sid", emulator.account_sid, "--auth-token", emulator.auth_token,
+                                    "--api-base-url", emulator.base_url, "--as-of", "2026-11-21", "--quiet",
+                                    "--format", "json", "--output-dir", str(out), *extra])
+
+
 def sdk_client(emulator: Emulator, token: str | None = None, **http_options):
     """The real Twilio SDK over flexaudit's transport, aimed at an emulator."""
     http = GuardedHttpClient(api_base_url=emulator.base_url, **http_options)

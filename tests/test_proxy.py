@@ -9,10 +9,10 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from click.testing import CliRunner
 
-from flexaudit.cli import cli
 from flexaudit.emulator import Emulator
+
+from conftest import cli_scan
 
 _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
                     "NO_PROXY", "no_proxy")
@@ -52,12 +52,6 @@ def proxy():
     server.server_close()
 
 
-def scan(emu, out):
-    return CliRunner().invoke(cli, ["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
-                                    "--api-base-url", emu.base_url, "--as-of", "2026-11-21", "--quiet",
-                                    "--format", "json", "--output-dir", str(out)])
-
-
 def findings(out):
     return json.loads((out / "flexaudit-report.json").read_text())["findings"]
 
@@ -66,10 +60,10 @@ def test_a_scan_goes_through_the_environments_proxy_and_reads_the_same(demo_scen
     for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     with Emulator(demo_scenario) as emu:
-        assert scan(emu, tmp_path / "direct").exit_code == 0
+        assert cli_scan(emu, tmp_path / "direct").exit_code == 0
         direct = len(emu.requests)
         monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
-        result = scan(emu, tmp_path / "proxied")
+        result = cli_scan(emu, tmp_path / "proxied")
         answered = len(emu.requests) - direct
         base_url = emu.base_url
     assert result.exit_code == 0, result.output
@@ -84,5 +78,5 @@ def test_no_proxy_sends_a_host_direct(demo_scenario, tmp_path, monkeypatch, prox
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     with Emulator(demo_scenario) as emu:
-        assert scan(emu, tmp_path / "o").exit_code == 0
+        assert cli_scan(emu, tmp_path / "o").exit_code == 0
     assert proxy.seen == []

@@ -13,11 +13,7 @@ from freezegun import freeze_time
 from flexaudit.cli import cli
 from flexaudit.emulator import Emulator
 
-
-def scan(emu, out, *extra):
-    return CliRunner().invoke(cli, ["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
-                                    "--api-base-url", emu.base_url, "--as-of", "2026-11-21", "--quiet",
-                                    "--format", "json", "--output-dir", str(out), *extra])
+from conftest import cli_scan
 
 
 def findings(out):
@@ -27,9 +23,9 @@ def findings(out):
 
 def test_fifteen_percent_429_and_503_give_exactly_the_fault_free_findings(demo_scenario, tmp_path):
     with Emulator(demo_scenario) as emu:
-        assert scan(emu, tmp_path / "clean").exit_code == 0
+        assert cli_scan(emu, tmp_path / "clean").exit_code == 0
     with Emulator(demo_scenario, fault_rate=0.15, fault_seed=2026) as emu:
-        result = scan(emu, tmp_path / "faulty")
+        result = cli_scan(emu, tmp_path / "faulty")
         faults = sum(r["status"] in (429, 503) for r in emu.requests)
     assert result.exit_code == 0, result.output
     assert faults > 0
@@ -39,9 +35,9 @@ def test_fifteen_percent_429_and_503_give_exactly_the_fault_free_findings(demo_s
 @pytest.mark.parametrize("family", ["proxy", "chat", "studio", "phone_numbers"])
 def test_a_denied_family_skips_only_its_rules(demo_scenario, tmp_path, family):
     with Emulator(demo_scenario) as emu:
-        scan(emu, tmp_path / "clean")
+        cli_scan(emu, tmp_path / "clean")
     with Emulator(demo_scenario, deny={family: 403}) as emu:
-        result = scan(emu, tmp_path / "denied")
+        result = cli_scan(emu, tmp_path / "denied")
     assert result.exit_code == 3
     report = json.loads((tmp_path / "denied" / "flexaudit-report.json").read_text())
     gap = next(c for c in report["coverage"] if c["family"] == family)
@@ -61,7 +57,7 @@ def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_pat
                 "messaging", "chat", "conversations", "taskrouter"]
     with Emulator(demo_scenario, hang=families, hang_seconds=20) as emu:
         started = time.monotonic()
-        result = scan(emu, tmp_path / "o", "--timeout", "1")
+        result = cli_scan(emu, tmp_path / "o", "--timeout", "1")
         elapsed = time.monotonic() - started
     assert result.exit_code == 3
     assert elapsed < 15  # one retry ladder (about 10 s at --timeout 1), not one per family
@@ -102,7 +98,7 @@ def test_end_of_life_severity_follows_today_by_default(demo_snapshot, tmp_path, 
 def test_a_401_on_one_family_is_a_permission_gap_not_rejected_credentials(demo_scenario, tmp_path):
     # Standard API keys may read everything but the Account resource
     with Emulator(demo_scenario, deny={"account": 401}) as emu:
-        result = scan(emu, tmp_path / "o")
+        result = cli_scan(emu, tmp_path / "o")
     assert result.exit_code == 3, result.output
     report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
     account = next(c for c in report["coverage"] if c["family"] == "account")
