@@ -26,9 +26,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from flexaudit import __version__, snapshot  # noqa: E402
+from flexaudit import __version__  # noqa: E402
+from flexaudit.model import snapshot  # noqa: E402
 from flexaudit.emulator.synthetic import PRESETS, generate_preset  # noqa: E402
-from flexaudit.inventory import (FAMILIES, Account, AddressConfiguration, ChannelSummary, ChatService,  # noqa: E402
+from flexaudit.model.inventory import (FAMILIES, Account, AddressConfiguration, ChannelSummary, ChatService,  # noqa: E402
                                  ConversationsConfiguration, FamilyCoverage, FlexConfiguration, FlexFlow, Inventory,
                                  MessagingService, PhoneNumber, PoolNumber, ProxyService, SessionSummary, StudioFlow,
                                  TaskChannel, TaskRouterWorkspace, Workflow)
@@ -128,7 +129,7 @@ def inventory_from_scenario(scenario: dict) -> Inventory:
 
 
 def inventory_from_scan(scenario: dict) -> Inventory:
-    from flexaudit.client import GuardedHttpClient, make_client
+    from flexaudit.api.transport import GuardedHttpClient, make_client
     from flexaudit.emulator import Emulator
     from flexaudit.scan.orchestrator import run_scan
     from flexaudit.settings import Credentials, Target

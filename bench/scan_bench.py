@@ -141,8 +141,8 @@ def scan_argv(mode: str, emu: EmulatorProcess, out_dir: Path, concurrency: int, 
 
 def child_run_scan(base_url: str, account_sid: str, token: str, out_dir: str, concurrency: str) -> int:
     """Fallback scanner child while the CLI cannot run: the same client and run_scan as `flexaudit scan`."""
-    from flexaudit import snapshot
-    from flexaudit.client import GuardedHttpClient, make_client
+    from flexaudit.model import snapshot
+    from flexaudit.api.transport import GuardedHttpClient, make_client
     from flexaudit.scan.orchestrator import run_scan
     from flexaudit.settings import Credentials, Target
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flexaudit import __version__
-from flexaudit.inventory import Inventory
+from flexaudit.model.inventory import Inventory
 from flexaudit.readiness import plan_addresses
 from flexaudit.report.model import Report, build_report
 from flexaudit.rules import evaluate

@@ -7,12 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flexaudit import snapshot
+from flexaudit.model import snapshot
 from flexaudit.parallel_jobs import Job, run_jobs
 from flexaudit.report.files import INVENTORY_FILE, REPORT_FILES
 
 if TYPE_CHECKING:
-    from flexaudit.inventory import Inventory
+    from flexaudit.model.inventory import Inventory
     from flexaudit.report.model import Report
 
 # Milliseconds each file takes to render on the medium bench account

@@ -32,10 +32,10 @@ import re
 import shlex
 from urllib.parse import quote
 
-from flexaudit.findings import AddressPlan, Finding
-from flexaudit.inventory import FAMILIES, FlexFlow, Inventory, PhoneNumber
-from flexaudit.numbers import normalize_number, whatsapp_address
-from flexaudit.rules.context import (
+from flexaudit.model.findings import AddressPlan, Finding
+from flexaudit.model.inventory import FAMILIES, FlexFlow, Inventory, PhoneNumber
+from flexaudit.analysis.phone import normalize_number, whatsapp_address
+from flexaudit.analysis.index import (
     NUMBER_CHANNELS,
     Context,
     channel,
@@ -44,7 +44,7 @@ from flexaudit.rules.context import (
     safe_url,
     text,
 )
-from flexaudit.studio import INCOMING_CONVERSATION_MESSAGE, INCOMING_MESSAGE, is_placeholder
+from flexaudit.analysis.studio_graph import INCOMING_CONVERSATION_MESSAGE, INCOMING_MESSAGE, is_placeholder
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs-work", "blocked"
 

@@ -26,8 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from flexaudit.findings import Finding, WaiverResult
-from flexaudit.lifecycle import as_date
+from flexaudit.model.findings import Finding, WaiverResult
+from flexaudit.model.lifecycle import as_date
 
 ENTRY_KEYS = ("rule", "resource", "reason", "expires")
 _RULE_ID = re.compile(r"^FLX\d{3}$")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from flexaudit.client import GuardedHttpClient, make_client
+from flexaudit.api.transport import GuardedHttpClient, make_client
 from flexaudit.emulator import Emulator, demo_scenario_path
 from flexaudit.settings import Credentials, Target
 

@@ -16,8 +16,8 @@ import copy
 import itertools
 from datetime import date
 
-from flexaudit.findings import Finding
-from flexaudit.inventory import (
+from flexaudit.model.findings import Finding
+from flexaudit.model.inventory import (
     FAMILIES,
     Account,
     AddressConfiguration,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flexaudit.findings import AddressPlan, CoverageEntry, Finding, Severity, WaiverResult
-from flexaudit.inventory import Account, Inventory
+from flexaudit.model.findings import AddressPlan, CoverageEntry, Finding, Severity, WaiverResult
+from flexaudit.model.inventory import Account, Inventory
 from flexaudit.report.model import Report, build_report
 
 ACCOUNT_SID = "AC" + "0" * 31 + "1"

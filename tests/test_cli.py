@@ -227,7 +227,7 @@ def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
 
 
 def test_region_and_edge_reach_the_sdk_and_the_mapping_still_holds(demo_scenario, tmp_path, monkeypatch):
-    from flexaudit import client as client_module
+    from flexaudit.api import transport as client_module
 
     hosts = []
     original = client_module.map_url

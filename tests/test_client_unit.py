@@ -2,7 +2,7 @@
 
 import pytest
 
-from flexaudit.client import AdaptiveLimiter, GuardedHttpClient, WriteRefused, map_url
+from flexaudit.api.transport import AdaptiveLimiter, GuardedHttpClient, WriteRefused, map_url
 
 BASE = "http://127.0.0.1:9999/prefix"
 
@@ -86,7 +86,7 @@ def test_proxies_and_ca_bundle_come_from_the_environment_read_once_per_host(monk
 
     import urllib3
 
-    from flexaudit.client import _Pools
+    from flexaudit.api.transport import _Pools
 
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
                  "NO_PROXY", "no_proxy", "CURL_CA_BUNDLE"):
@@ -113,7 +113,7 @@ def test_proxies_and_ca_bundle_come_from_the_environment_read_once_per_host(monk
 def test_tls_is_verified_against_certifi_by_default(monkeypatch):
     import certifi
 
-    from flexaudit.client import _ca_settings
+    from flexaudit.api.transport import _ca_settings
 
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
@@ -129,7 +129,7 @@ def test_tls_is_verified_against_certifi_by_default(monkeypatch):
     ("https://api.twilio.com/x", {}, "https://api.twilio.com/x"),
 ])
 def test_query_parameters_are_encoded_as_requests_would(url, params, expected):
-    from flexaudit.client import _with_query
+    from flexaudit.api.transport import _with_query
 
     assert _with_query(url, params) == expected
 
@@ -138,7 +138,7 @@ def test_basic_auth_and_charset():
     from twilio.http.response import Response
     from urllib3 import HTTPResponse
 
-    from flexaudit.client import _headers, _response
+    from flexaudit.api.transport import _headers, _response
 
     headers = _headers({"Accept": "application/json"}, ("AC1", "token"))
     assert headers["Authorization"] == "Basic QUMxOnRva2Vu" and headers["Accept"] == "application/json"

@@ -3,7 +3,7 @@ import json
 import jsonschema
 import pytest
 
-from flexaudit.findings import RESOURCE_TYPES, WaiverResult
+from flexaudit.model.findings import RESOURCE_TYPES, WaiverResult
 from flexaudit.report import RENDERERS
 from flexaudit.report.json_format import load_schema
 from flexaudit.report.model import report_to_dict

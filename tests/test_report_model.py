@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from flexaudit.findings import CoverageEntry, Severity
+from flexaudit.model.findings import CoverageEntry, Severity
 from flexaudit.report import model
 from flexaudit.report.model import build_report, one_line, report_to_dict, step_segments
 

@@ -13,8 +13,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flexaudit.findings import RESOURCE_TYPES, Severity
-from flexaudit.inventory import (
+from flexaudit.model.findings import RESOURCE_TYPES, Severity
+from flexaudit.model.inventory import (
     FAMILIES,
     Account,
     AddressConfiguration,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flexaudit.findings import RESOURCE_TYPES
-from flexaudit.inventory import FAMILIES
+from flexaudit.model.findings import RESOURCE_TYPES
+from flexaudit.model.inventory import FAMILIES
 from flexaudit.rules import all_rules, get_rule
 from flexaudit.rules.catalog import main, render_json, render_markdown, with_readme_table
 

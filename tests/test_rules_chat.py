@@ -15,8 +15,8 @@ from inventory_builders import (
     sid,
 )
 
-from flexaudit.inventory import ChannelSummary, ChatService, SessionSummary
-from flexaudit.lifecycle import PROGRAMMABLE_CHAT_EOL
+from flexaudit.model.inventory import ChannelSummary, ChatService, SessionSummary
+from flexaudit.model.lifecycle import PROGRAMMABLE_CHAT_EOL
 
 EOL = PROGRAMMABLE_CHAT_EOL
 

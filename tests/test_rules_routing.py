@@ -14,7 +14,7 @@ from inventory_builders import (
     sid,
 )
 
-from flexaudit.inventory import PoolNumber
+from flexaudit.model.inventory import PoolNumber
 
 
 def healthy():

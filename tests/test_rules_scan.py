@@ -7,7 +7,7 @@ import pytest
 
 from inventory_builders import ACCOUNT, InventoryBuilder, assert_fires, assert_silent, hits, rule_ids
 
-from flexaudit.inventory import FAMILIES
+from flexaudit.model.inventory import FAMILIES
 from flexaudit.rules import evaluate, get_rule
 from flexaudit.rules import registry
 from flexaudit.rules.registry import Hit

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flexaudit import snapshot
-from flexaudit.client import WriteRefused
+from flexaudit.model import snapshot
+from flexaudit.api.transport import WriteRefused
 from flexaudit.emulator import Emulator
-from flexaudit.inventory import FAMILIES, FamilyCoverage, Inventory, StudioFlow
+from flexaudit.model.inventory import FAMILIES, FamilyCoverage, Inventory, StudioFlow
 from flexaudit.scan.orchestrator import CredentialsRejected, run_scan
 
 from conftest import sdk_client

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from flexaudit.client import AdaptiveLimiter
-from flexaudit.scan.paging import prefetching_stream
+from flexaudit.api.transport import AdaptiveLimiter
+from flexaudit.api.paging import prefetching_stream
 
 
 class FakePage:
@@ -81,7 +81,7 @@ def test_urgent_requests_go_before_queued_normal_ones():
 def test_record_pages_keep_only_json_objects():
     from twilio.http.response import Response
 
-    from flexaudit.scan.paging import RecordPage
+    from flexaudit.api.paging import RecordPage
 
     body = {"meta": {"key": "things", "next_page_url": None}, "things": [{"sid": "a"}, "junk", 3, None, {"sid": "b"}]}
     page = RecordPage(None, Response(200, json.dumps(body)), {})
@@ -93,7 +93,7 @@ def test_a_refused_page_raises_twilios_error_with_status_and_code():
     from twilio.base.exceptions import TwilioRestException
     from twilio.http.response import Response
 
-    from flexaudit.scan.paging import RecordPage
+    from flexaudit.api.paging import RecordPage
 
     with pytest.raises(TwilioRestException) as caught:
         RecordPage(None, Response(403, json.dumps({"code": 20403, "message": "Forbidden", "status": 403})), {})
@@ -101,7 +101,7 @@ def test_a_refused_page_raises_twilios_error_with_status_and_code():
 
 
 def test_a_sid_cannot_change_which_path_is_read():
-    from flexaudit.scan.paging import path_segment
+    from flexaudit.api.paging import path_segment
 
     assert path_segment("IS123") == "IS123"
     assert path_segment("../Accounts?x=1#") == "%2E%2E%2FAccounts%3Fx%3D1%23"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from flexaudit.studio import (
+from flexaudit.analysis.studio_graph import (
     INCOMING_CONVERSATION_MESSAGE,
     INCOMING_MESSAGE,
     is_placeholder,

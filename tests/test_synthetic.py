@@ -8,8 +8,8 @@ import pytest
 
 from flexaudit.emulator import Emulator, load_scenario
 from flexaudit.emulator.synthetic import PRESETS, generate_account, generate_preset, main
-from flexaudit.numbers import normalize_number
-from flexaudit.studio import INCOMING_CONVERSATION_MESSAGE, INCOMING_MESSAGE, parse_definition
+from flexaudit.analysis.phone import normalize_number
+from flexaudit.analysis.studio_graph import INCOMING_CONVERSATION_MESSAGE, INCOMING_MESSAGE, parse_definition
 
 try:
     from tests.emulator_fixtures import sdk_client

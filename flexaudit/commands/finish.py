@@ -11,8 +11,8 @@ import click
 
 from flexaudit.audit import audit
 from flexaudit.exits import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Failure
-from flexaudit.findings import Severity
-from flexaudit.inventory import Inventory
+from flexaudit.model.findings import Severity
+from flexaudit.model.inventory import Inventory
 from flexaudit.output import write_outputs
 from flexaudit.report.terminal import render_terminal_summary
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flexaudit import snapshot
+from flexaudit.model import snapshot
 from flexaudit.exits import Failure
 from flexaudit.commands.finish import finish
 from flexaudit.commands.prepare import load_suppressions, prepare_output_dir

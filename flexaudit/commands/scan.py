@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import click
 
-from flexaudit.client import GuardedHttpClient, make_client
+from flexaudit.api.transport import GuardedHttpClient, make_client
 from flexaudit.commands.prepare import load_suppressions, prepare_output_dir
 from flexaudit.exits import Failure
 from flexaudit.output import default_output_dir

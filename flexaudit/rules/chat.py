@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flexaudit.findings import Severity
-from flexaudit.lifecycle import PROGRAMMABLE_CHAT_EOL, days_until
-from flexaudit.rules.context import NUMBER_CHANNELS, Context, channel, flow_name, sids, text
+from flexaudit.model.findings import Severity
+from flexaudit.model.lifecycle import PROGRAMMABLE_CHAT_EOL, days_until
+from flexaudit.analysis.index import NUMBER_CHANNELS, Context, channel, flow_name, sids, text
 from flexaudit.rules.registry import Hit, rule
 
 CHAT = ("chat",)

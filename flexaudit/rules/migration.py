@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flexaudit.findings import Severity
-from flexaudit.lifecycle import FLEX_UI_1_EOL
-from flexaudit.rules.context import (
+from flexaudit.model.findings import Severity
+from flexaudit.model.lifecycle import FLEX_UI_1_EOL
+from flexaudit.analysis.index import (
     NUMBER_CHANNELS,
     Context,
     channel,
@@ -21,7 +21,7 @@ from flexaudit.rules.context import (
 )
 from flexaudit.rules.registry import Hit, rule
 from flexaudit.rules.studio import flows_with_studio, studio_label, unreachable_reason
-from flexaudit.studio import INCOMING_CONVERSATION_MESSAGE
+from flexaudit.analysis.studio_graph import INCOMING_CONVERSATION_MESSAGE
 
 MIGRATION = ("migration",)
 MIGRATE_DOCS = "https://www.twilio.com/docs/flex/admin-guide/setup/conversations/migrate-from-legacy-messaging"

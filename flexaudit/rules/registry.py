@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from flexaudit.findings import RESOURCE_TYPES, Severity
-from flexaudit.inventory import FAMILIES
+from flexaudit.model.findings import RESOURCE_TYPES, Severity
+from flexaudit.model.inventory import FAMILIES
 
 RULE_ID = re.compile(r"^FLX\d{3}$")
 
@@ -27,7 +27,7 @@ BLOCKS = {
     "2": "studio",
     "3": "chat",
     "4": "migration",
-    "9": "scan",
+    "9": "coverage",
 }
 
 BLOCK_TITLES = {
@@ -35,7 +35,7 @@ BLOCK_TITLES = {
     "studio": "2xx: Studio (the flow behind an enabled studio integration)",
     "chat": "3xx: Programmable Chat end of life and legacy hygiene",
     "migration": "4xx: Flex Conversations migration readiness",
-    "scan": "9xx: the scan itself",
+    "coverage": "9xx: the scan itself",
 }
 
 
@@ -155,4 +155,4 @@ def rule_ids() -> frozenset[str]:
 
 def _load() -> None:
     # importing the block modules registers their rules
-    from flexaudit.rules import chat, migration, routing, scan, studio  # noqa: F401
+    from flexaudit.rules import chat, coverage, migration, routing, studio  # noqa: F401

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flexaudit.findings import Severity
-from flexaudit.numbers import has_whatsapp_prefix, normalize_number
-from flexaudit.rules.context import (
+from flexaudit.model.findings import Severity
+from flexaudit.analysis.phone import has_whatsapp_prefix, normalize_number
+from flexaudit.analysis.index import (
     NUMBER_CHANNELS,
     Context,
     channel,

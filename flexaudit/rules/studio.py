@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flexaudit.findings import Severity
-from flexaudit.inventory import FlexFlow, StudioFlow
-from flexaudit.rules.context import Context, flow_name, integ_text, integration_type, sids, text
-from flexaudit.studio import INCOMING_MESSAGE, StudioDefinition, Widget, is_placeholder
+from flexaudit.model.findings import Severity
+from flexaudit.model.inventory import FlexFlow, StudioFlow
+from flexaudit.analysis.index import Context, flow_name, integ_text, integration_type, sids, text
+from flexaudit.analysis.studio_graph import INCOMING_MESSAGE, StudioDefinition, Widget, is_placeholder
 from flexaudit.rules.registry import Hit, rule
 
 STUDIO = ("studio",)

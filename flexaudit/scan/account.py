@@ -1,6 +1,6 @@
 """The audited account itself (2010 API)."""
 
-from flexaudit.inventory import Account
+from flexaudit.model.inventory import Account
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
 

@@ -8,10 +8,10 @@ from concurrent.futures import Future
 
 from twilio.base.exceptions import TwilioRestException
 
-from flexaudit.inventory import ChannelSummary, ChatService
+from flexaudit.model.inventory import ChannelSummary, ChatService
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records, path_segment
+from flexaudit.api.paging import list_records, path_segment
 
 # Chat v2 caps PageSize at 100; Flex creates its channels private, and the list
 # returns only public ones unless asked for both.

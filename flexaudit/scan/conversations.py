@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from twilio.base.exceptions import TwilioRestException
 
-from flexaudit.inventory import AddressConfiguration, ConversationsConfiguration
+from flexaudit.model.inventory import AddressConfiguration, ConversationsConfiguration
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records
+from flexaudit.api.paging import list_records
 
 PAGE_SIZE = 50  # the Address Configurations endpoint caps PageSize at 50
 

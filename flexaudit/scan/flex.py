@@ -1,9 +1,9 @@
 """Flex configuration (singleton) and Flex Flows, the legacy addresses."""
 
-from flexaudit.inventory import FlexConfiguration, FlexFlow
+from flexaudit.model.inventory import FlexConfiguration, FlexFlow
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records
+from flexaudit.api.paging import list_records
 
 PAGE_SIZE = 1000
 

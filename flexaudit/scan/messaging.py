@@ -1,9 +1,9 @@
 """Messaging Services and their phone numbers: a service can take inbound traffic away from Proxy."""
 
-from flexaudit.inventory import MessagingService
+from flexaudit.model.inventory import MessagingService
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records
+from flexaudit.api.paging import list_records
 from flexaudit.scan.pools import pool_numbers
 
 PAGE_SIZE = 1000

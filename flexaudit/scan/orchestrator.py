@@ -15,17 +15,17 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from flexaudit import __version__
-from flexaudit.client import ApiUnreachable
-from flexaudit.inventory import FAMILIES, FamilyCoverage, Inventory
+from flexaudit.api.transport import ApiUnreachable
+from flexaudit.model.inventory import FAMILIES, FamilyCoverage, Inventory
 from flexaudit.scan.account import scan_account
 from flexaudit.scan.chat import scan_chat_service
 from flexaudit.scan.context import ScanContext
 from flexaudit.scan.conversations import scan_address_configurations, scan_conversations_configuration
 from flexaudit.scan.flex import scan_flex_configuration, scan_flex_flows
 from flexaudit.scan.messaging import scan_messaging_services
-from flexaudit.scan.numbers import scan_phone_numbers
+from flexaudit.scan.phone_numbers import scan_phone_numbers
 from flexaudit.scan.proxy import scan_proxy_services
-from flexaudit.scan.studio import scan_studio_flows
+from flexaudit.scan.studio_flows import scan_studio_flows
 from flexaudit.scan.taskrouter import scan_workspace
 
 

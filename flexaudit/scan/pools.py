@@ -6,9 +6,9 @@ from concurrent.futures import Executor
 
 from twilio.base.version import Version
 
-from flexaudit.inventory import PoolNumber
+from flexaudit.model.inventory import PoolNumber
 from flexaudit.scan import fields
-from flexaudit.scan.paging import list_records, path_segment
+from flexaudit.api.paging import list_records, path_segment
 
 PAGE_SIZE = 1000
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flexaudit.inventory import ProxyService, SessionSummary
+from flexaudit.model.inventory import ProxyService, SessionSummary
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records, path_segment
+from flexaudit.api.paging import list_records, path_segment
 from flexaudit.scan.pools import pool_numbers
 
 PAGE_SIZE = 1000

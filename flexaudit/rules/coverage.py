@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flexaudit.findings import Severity
-from flexaudit.inventory import FAMILIES
-from flexaudit.rules.context import Context, text
+from flexaudit.model.findings import Severity
+from flexaudit.model.inventory import FAMILIES
+from flexaudit.analysis.index import Context, text
 from flexaudit.rules.registry import Hit, rule
 
 
@@ -22,7 +22,7 @@ from flexaudit.rules.registry import Hit, rule
     families=(),
     resource_type="account",
     scope="per resource family (resource_type account with the account SID; resource_name is the family)",
-    tags=("scan", "coverage"),
+    tags=("coverage", "scan"),
 )
 def flx901(ctx: Context):
     coverage = ctx.inventory.coverage if isinstance(ctx.inventory.coverage, dict) else {}

@@ -16,7 +16,7 @@ import typing
 from json.encoder import encode_basestring
 from pathlib import Path
 
-from flexaudit.inventory import SCHEMA_VERSION, SNAPSHOT_KIND, Inventory
+from flexaudit.model.inventory import SCHEMA_VERSION, SNAPSHOT_KIND, Inventory
 
 
 class SnapshotError(Exception):

@@ -1,9 +1,9 @@
 """Incoming phone numbers (2010 API, relative next_page_uri paging)."""
 
-from flexaudit.inventory import PhoneNumber
+from flexaudit.model.inventory import PhoneNumber
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records, path_segment
+from flexaudit.api.paging import list_records, path_segment
 
 PAGE_SIZE = 1000
 

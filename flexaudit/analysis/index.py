@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from flexaudit.inventory import (
+from flexaudit.model.inventory import (
     AddressConfiguration,
     ChatService,
     FlexFlow,
@@ -24,8 +24,8 @@ from flexaudit.inventory import (
     StudioFlow,
     TaskRouterWorkspace,
 )
-from flexaudit.numbers import normalize_number
-from flexaudit.studio import StudioDefinition, parse_definition
+from flexaudit.analysis.phone import normalize_number
+from flexaudit.analysis.studio_graph import StudioDefinition, parse_definition
 
 FLEX_PROXY_UNIQUE_NAME = "Flex Proxy Service"
 NUMBER_CHANNELS = ("sms", "whatsapp")

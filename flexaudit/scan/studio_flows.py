@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from twilio.base.exceptions import TwilioRestException
 
-from flexaudit.inventory import StudioFlow
+from flexaudit.model.inventory import StudioFlow
 from flexaudit.scan import fields
 from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records, path_segment
+from flexaudit.api.paging import list_records, path_segment
 
 PAGE_SIZE = 1000
 
