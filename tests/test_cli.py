@@ -212,11 +212,19 @@ def test_python_dash_m_and_version():
 
 
 def test_a_real_process_flushes_everything_before_it_leaves():
-    # main() ends with os._exit (no interpreter teardown): all output must be out by then
     result = subprocess.run([sys.executable, "-m", "flexaudit", "rules", "--format", "json"],
                             capture_output=True, text=True)
     assert result.returncode == 0
     assert len(json.loads(result.stdout)["rules"]) == len(all_rules())
+
+
+def test_a_reader_that_leaves_early_gets_no_broken_pipe_noise():
+    proc = subprocess.Popen([sys.executable, "-m", "flexaudit", "rules"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()  # `flexaudit rules | head -c 10`
+    _, err = proc.communicate(timeout=30)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
 
 
 def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
@@ -247,9 +255,9 @@ def test_region_and_edge_reach_the_sdk_and_the_mapping_still_holds(demo_scenario
 
 
 def test_a_scan_starts_without_loading_the_rules_and_renderers():
-    # They are loaded while the chat chain runs (run_scan's while_waiting), not before the first request.
+    # They are loaded once the scan is over, not before the first request.
     code = ("import sys, flexaudit.cli, flexaudit.commands.scan; "
-            "print(sorted(m for m in ('jinja2', 'flexaudit.audit', 'flexaudit.rules', 'flexaudit.report.renderers', "
+            "print(sorted(m for m in ('jinja2', 'flexaudit.readiness', 'flexaudit.rules', 'flexaudit.report.renderers', "
             "'flexaudit.emulator.server') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -12,7 +12,7 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flexaudit.audit import audit
+from flexaudit.commands.pipeline import audit
 from flexaudit.emulator import Emulator
 from flexaudit.report import RENDERERS
 from flexaudit.scan.orchestrator import run_scan

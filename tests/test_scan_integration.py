@@ -108,24 +108,6 @@ def test_injected_429_and_503_are_retried_to_the_same_inventory(demo_scenario):
     assert dataclasses.replace(faulty, scanned_at=clean.scanned_at) == clean
 
 
-def test_while_waiting_runs_once_when_only_the_chat_chain_is_left(demo_scenario):
-    seen = []
-    with Emulator(demo_scenario, hang=["chat"], hang_seconds=0.5) as emu:
-        client, _ = sdk_client(emu)
-
-        def while_waiting():
-            chat_answers = [r for r in emu.requests if r["sub"] == "chat"]
-            others = {r["sub"] for r in emu.requests} - {"chat"}
-            seen.append((len(chat_answers), others))
-
-        inv = run_scan(client, emu.account_sid, while_waiting=while_waiting)
-    assert len(seen) == 1
-    chat_answers, others = seen[0]
-    assert chat_answers == 0  # the chain was still running
-    assert {"api", "flex-api", "studio", "proxy", "messaging", "conversations", "taskrouter"} <= others
-    assert all(c.complete for c in inv.coverage.values()) and inv.chat_services
-
-
 def test_a_denied_family_is_recorded_and_the_rest_complete(demo_scenario):
     with Emulator(demo_scenario, deny={"proxy": 403}) as emu:
         inv, _ = scan(emu)

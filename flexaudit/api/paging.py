@@ -11,8 +11,7 @@ Streaming: the SDK's stream() builds every record of a page before it asks for t
 page, so on a chain of 1,000 chat-channel pages the parsing adds up on top of
 the round trips. Here one producer task fetches the pages back to back into a
 small queue while the caller consumes records: the chain costs about one round
-trip a page. The chain is also what decides how long a scan takes, so its
-requests can be sent `urgent` (ahead of queued fan-out requests).
+trip a page.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from concurrent.futures import Executor
 from typing import Iterator
 from urllib.parse import quote
 
+from twilio.base.exceptions import TwilioRestException
 from twilio.base.page import Page
 from twilio.base.version import Version
 
@@ -46,15 +46,29 @@ class RecordPage(Page):
         return payload
 
 
-def list_records(version: Version, uri: str, params: dict | None = None, *, executor: Executor | None = None,
-                 urgent_via=None) -> Iterator[dict]:
+def fetch_record(version: Version, uri: str, *, missing_ok: bool = False) -> dict | None:
+    """The JSON object at `uri` (relative to the API version); None when `missing_ok` and it is 404.
+
+    Any other error raises the SDK's TwilioRestException (status, Twilio error code).
+    """
+    try:
+        record = version.fetch("GET", uri)
+    except TwilioRestException as exc:
+        if missing_ok and exc.status == 404:
+            return None
+        raise
+    return record if isinstance(record, dict) else {}
+
+
+def list_records(version: Version, uri: str, params: dict | None = None, *,
+                 executor: Executor | None = None) -> Iterator[dict]:
     """Every record of the list at `uri` (relative to the API version, e.g. client.proxy.v1).
 
     The first page is requested now; the others while the records are consumed
     (see prefetching_stream) when an executor is given.
     """
     first = RecordPage(version, version.page("GET", uri, params=params or {}), {})
-    return prefetching_stream(first, executor, urgent_via=urgent_via)
+    return prefetching_stream(first, executor)
 
 
 def path_segment(value: str) -> str:
@@ -66,12 +80,8 @@ def path_segment(value: str) -> str:
     return quote(value, safe="").replace(".", "%2E")
 
 
-def prefetching_stream(first_page, executor: Executor | None, *, urgent_via=None, ahead: int = 2) -> Iterator:
-    """The records of first_page and of every page after it.
-
-    urgent_via: the transport (GuardedHttpClient) whose `prioritized()` the
-    producer's requests run under; None for normal priority.
-    """
+def prefetching_stream(first_page, executor: Executor | None, *, ahead: int = 2) -> Iterator:
+    """The records of first_page and of every page after it."""
     if executor is None:  # no pool to overlap with: plain sequential paging
         page = first_page
         while page is not None:
@@ -83,12 +93,10 @@ def prefetching_stream(first_page, executor: Executor | None, *, urgent_via=None
     stop = threading.Event()
 
     def produce(page):
-        priority = urgent_via.prioritized() if urgent_via is not None else contextlib.nullcontext()
         try:
-            with priority:
-                while page is not None and not stop.is_set():
-                    pages.put((True, page))
-                    page = page.next_page()
+            while page is not None and not stop.is_set():
+                pages.put((True, page))
+                page = page.next_page()
             pages.put((True, None))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             pages.put((False, exc))

@@ -19,7 +19,6 @@ REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, else certifi's.
 from __future__ import annotations
 
 import base64
-import contextlib
 import os
 import random
 import threading
@@ -151,15 +150,13 @@ class GuardedHttpClient(HttpClient):
         # one per remaining request.
         self._unreachable = False
 
-    @contextlib.contextmanager
-    def prioritized(self):
-        """Requests this thread sends inside the block go first in the limiter's queue."""
-        previous = getattr(self._local, "urgent", False)
+    def urgent_thread(self) -> None:
+        """Make every request the calling thread sends from now on go ahead of queued ones.
+
+        For the threads that serve the scan's longest sequential chain (a pool
+        initializer): a burst of fan-out requests never stalls the chain.
+        """
         self._local.urgent = True
-        try:
-            yield
-        finally:
-            self._local.urgent = previous
 
     def _count(self, **deltas: int) -> None:
         with self._stats_lock:

@@ -8,25 +8,10 @@ snapshot carries no customer identities.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 SCHEMA_VERSION = 1
 SNAPSHOT_KIND = "flexaudit-inventory"
-
-# Resource families a scan reads; coverage is recorded per family.
-FAMILIES = (
-    "account",
-    "phone_numbers",
-    "flex_configuration",
-    "flex_flows",
-    "studio",
-    "proxy",
-    "messaging",
-    "chat",
-    "conversations",
-    "taskrouter",
-)
-
 
 @dataclass
 class Account:
@@ -195,23 +180,29 @@ class FamilyCoverage:
     error: str | None = None
 
 
+def _family(name: str, **default):
+    """An Inventory field that the scan of resource family `name` fills."""
+    return field(metadata={"family": name}, **default)
+
+
 @dataclass
 class Inventory:
     account_sid: str
     scanned_at: str  # UTC, "YYYY-MM-DDTHH:MM:SSZ"
     tool_version: str = ""
     schema_version: int = SCHEMA_VERSION
-    account: Account | None = None
-    phone_numbers: list[PhoneNumber] = field(default_factory=list)
-    flex_configuration: FlexConfiguration | None = None
-    flex_flows: list[FlexFlow] = field(default_factory=list)
-    studio_flows: list[StudioFlow] = field(default_factory=list)
-    proxy_services: list[ProxyService] = field(default_factory=list)
-    messaging_services: list[MessagingService] = field(default_factory=list)
-    chat_services: list[ChatService] = field(default_factory=list)
-    conversations_configuration: ConversationsConfiguration | None = None
-    address_configurations: list[AddressConfiguration] = field(default_factory=list)
-    taskrouter_workspaces: list[TaskRouterWorkspace] = field(default_factory=list)
+    # One field (or a few) per resource family; coverage is recorded per family.
+    account: Account | None = _family("account", default=None)
+    phone_numbers: list[PhoneNumber] = _family("phone_numbers", default_factory=list)
+    flex_configuration: FlexConfiguration | None = _family("flex_configuration", default=None)
+    flex_flows: list[FlexFlow] = _family("flex_flows", default_factory=list)
+    studio_flows: list[StudioFlow] = _family("studio", default_factory=list)
+    proxy_services: list[ProxyService] = _family("proxy", default_factory=list)
+    messaging_services: list[MessagingService] = _family("messaging", default_factory=list)
+    chat_services: list[ChatService] = _family("chat", default_factory=list)
+    conversations_configuration: ConversationsConfiguration | None = _family("conversations", default=None)
+    address_configurations: list[AddressConfiguration] = _family("conversations", default_factory=list)
+    taskrouter_workspaces: list[TaskRouterWorkspace] = _family("taskrouter", default_factory=list)
     # family -> coverage; a family absent here was never attempted (treated as incomplete)
     coverage: dict[str, FamilyCoverage] = field(default_factory=dict)
 
@@ -221,3 +212,14 @@ class Inventory:
 
     def incomplete_families(self) -> list[str]:
         return [f for f in FAMILIES if not self.is_complete(f)]
+
+
+def family_fields(family: str) -> tuple[str, ...]:
+    """The Inventory fields that family fills, in declaration order."""
+    return tuple(f.name for f in fields(Inventory) if f.metadata.get("family") == family)
+
+
+# The resource families a scan reads, in the Inventory's order: the order of
+# coverage in every report.
+FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(
+    f.metadata["family"] for f in fields(Inventory) if "family" in f.metadata))

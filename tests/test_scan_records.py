@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from flexaudit.scan import fields
+from flexaudit.scan import records as fields
 
 
 @pytest.mark.parametrize("value, stamp, day", [

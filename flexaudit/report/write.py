@@ -1,4 +1,9 @@
-"""Where report files go, and the promise never to overwrite what a user has."""
+"""Where report files go, and how they are written: never over a file a user has.
+
+The file names are the contract's; they live here rather than with the
+renderers so that checking an output directory before a scan does not import
+jinja2 and compile every template.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flexaudit.model import snapshot
-from flexaudit.parallel_jobs import Job, run_jobs
-from flexaudit.report.files import INVENTORY_FILE, REPORT_FILES
 
 if TYPE_CHECKING:
     from flexaudit.model.inventory import Inventory
     from flexaudit.report.model import Report
 
-# Milliseconds each file takes to render on the medium bench account
-# (bench/render_bench.py --preset medium), to split them evenly between two processes.
-_COST = {"md": 30, "html": 75, "json": 23, "csv": 33, "inventory": 39}
+REPORT_FILES = {
+    "md": "flexaudit-report.md",
+    "html": "flexaudit-report.html",
+    "json": "flexaudit-report.json",
+    "csv": "flexaudit-addresses.csv",
+}
+INVENTORY_FILE = "flexaudit-inventory.json"
+# Where everything is when the Markdown report had to leave detail out.
+FULL_DETAIL_FILES = (REPORT_FILES["html"], REPORT_FILES["csv"], REPORT_FILES["json"])
 
 
 class OutputError(Exception):
@@ -51,22 +60,24 @@ def check_writable(out_dir: Path, names: list[str]) -> None:
 def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, formats) -> list[Path]:
     """Write every file; a file that already exists is never replaced (checked again, atomically).
 
-    The files are rendered on two cores where possible (see parallel_jobs); an
-    OSError from either process is raised here as an OSError.
+    Every file is attempted even when one fails (a failed report file must not
+    cost the user the others); then the first OSError is raised.
     """
     from flexaudit.report import RENDERERS
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = [(fmt, out_dir / RENDERERS[fmt].filename, RENDERERS[fmt].render, report) for fmt in formats]
+    files = [(out_dir / RENDERERS[fmt].filename, RENDERERS[fmt].render, report) for fmt in formats]
     if inventory is not None:
-        files.append(("inventory", out_dir / INVENTORY_FILE, snapshot.dumps, inventory))
-    run_jobs([Job(path.name, _writer(path, render, source), _COST.get(kind, 1.0))
-              for kind, path, render, source in files])
-    return [path for _, path, _, _ in files]
-
-
-def _writer(path: Path, render, source):
-    return lambda: _write_new(path, render(source))
+        files.append((out_dir / INVENTORY_FILE, snapshot.dumps, inventory))
+    first_error: OSError | None = None
+    for path, render, source in files:
+        try:
+            _write_new(path, render(source))
+        except OSError as exc:
+            first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
+    return [path for path, _, _ in files]
 
 
 def _write_new(path: Path, text: str) -> Path:
