@@ -123,3 +123,15 @@ def test_every_rule_has_a_firing_test():
     silent = set(re.findall(r'assert_silent\([^"]*?"(FLX\d{3})"', sources))
     assert fired >= set(EXPECTED), sorted(set(EXPECTED) - fired)
     assert silent >= set(EXPECTED), sorted(set(EXPECTED) - silent)
+
+
+def test_readiness_metadata_is_rules_md_address_readiness():
+    """rules.md "Address readiness": FLX201, FLX403, FLX405 block the address they name; FLX401 blocks
+    every address (account-wide); any other 1xx/2xx/4xx rule but FLX106 and FLX409 is work to do."""
+    by_id = {r.id: r for r in all_rules()}
+    assert {r.id for r in by_id.values() if r.blocks_migration} == {"FLX201", "FLX401", "FLX403", "FLX405"}
+    assert [r.id for r in by_id.values() if r.blocks_migration and r.account_wide] == ["FLX401"]
+    work = {r.id for r in by_id.values() if r.readiness == "work"}
+    assert work == {i for i in by_id if i[3] in "124"} - {"FLX106", "FLX201", "FLX401", "FLX403", "FLX405", "FLX409"}
+    for r in by_id.values():
+        assert (r.blocker_fix is not None) == r.blocks_migration, r.id

@@ -79,6 +79,11 @@ def number_name(number: PhoneNumber) -> str:
     return text(number.phone_number) or text(number.friendly_name) or str(number.sid)
 
 
+def display_name(resource) -> str:
+    """A Studio flow, chat service … by its friendly name, else its SID."""
+    return text(getattr(resource, "friendly_name", None)) or str(resource.sid)
+
+
 def canon_url(url: object) -> str:
     """For comparing webhook URLs: case-insensitive, trailing slash ignored."""
     return text(url).rstrip("/").lower()

@@ -7,7 +7,11 @@ renderers only ever read them.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
+
+# FLX101 …: the form of every rule id (rules.md), in the catalog and in waivers.
+RULE_ID = re.compile(r"^FLX\d{3}$")
 
 
 class Severity(enum.IntEnum):

@@ -6,8 +6,8 @@ from datetime import date
 
 from flexaudit.model.findings import Severity
 from flexaudit.model.lifecycle import PROGRAMMABLE_CHAT_EOL, days_until
-from flexaudit.analysis.index import NUMBER_CHANNELS, Context, channel, flow_name, sids, text
-from flexaudit.rules.registry import Hit, rule
+from flexaudit.analysis.index import NUMBER_CHANNELS, Context, channel, sids, text
+from flexaudit.rules.registry import Hit, on_flow, on_resource, rule
 
 CHAT = ("chat",)
 HIGH_WINDOW_DAYS = 180
@@ -57,7 +57,7 @@ def flx301(ctx: Context):
     phrase = eol_phrase(ctx.as_of)
     for f in ctx.flows:
         state = "enabled" if f.enabled is True else "disabled" if f.enabled is False else "enabled state unknown"
-        yield Hit(str(f.sid), flow_name(f), f"Flex Flow {f.sid} ({channel(f) or 'unknown channel'}, {state}) runs on Programmable Chat: {phrase}.", severity)
+        yield on_flow(f, f"Flex Flow {f.sid} ({channel(f) or 'unknown channel'}, {state}) runs on Programmable Chat: {phrase}.", severity)
 
 
 def _counts(counts: object) -> dict[str, int]:
@@ -100,10 +100,7 @@ def flx302(ctx: Context):
     detail = f"by channel type: {_breakdown(_counts(summary.active_by_channel_type))}; public/private: {_breakdown(by_type)}"
     if unparsable > 0:
         detail += f"; {unparsable} with attributes that are not a JSON object, counted as active"
-    yield Hit(
-        str(service.sid),
-        text(service.friendly_name) or str(service.sid),
-        f"Flex chat service {service.sid} holds {max(active, unparsable)} active channel(s) ({detail}): "
+    yield on_resource(service, f"Flex chat service {service.sid} holds {max(active, unparsable)} active channel(s) ({detail}): "
         "close them or accept them as lost before migrating.",
     )
 
@@ -162,10 +159,7 @@ def flx303(ctx: Context):
 def flx304(ctx: Context):
     for f in ctx.enabled_flows:
         if channel(f) in NUMBER_CHANNELS and f.janitor_enabled is False:
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"{channel(f)} Flex Flow {f.sid} has janitor_enabled false: sessions and channels outlive deleted tasks.",
+            yield on_flow(f, f"{channel(f)} Flex Flow {f.sid} has janitor_enabled false: sessions and channels outlive deleted tasks.",
             )
 
 

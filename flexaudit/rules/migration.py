@@ -10,7 +10,6 @@ from flexaudit.analysis.index import (
     NUMBER_CHANNELS,
     Context,
     channel,
-    flow_name,
     integ_text,
     integration_type,
     is_enabled,
@@ -19,7 +18,7 @@ from flexaudit.analysis.index import (
     sids,
     text,
 )
-from flexaudit.rules.registry import Hit, rule
+from flexaudit.rules.registry import BLOCKS, WORK, Hit, on_flow, on_number, rule
 from flexaudit.rules.studio import flows_with_studio, studio_label, unreachable_reason
 from flexaudit.analysis.studio_graph import INCOMING_CONVERSATION_MESSAGE
 
@@ -49,6 +48,11 @@ def ui_major(version: object) -> int | None:
     resource_type="flex_configuration",
     scope="per Flex configuration",
     tags=MIGRATION + ("blocker", "eol"),
+    readiness=BLOCKS,
+    blocker_fix="""Fix blocker FLX401 first (account-wide): account {account} runs Flex UI {ui_version};
+    migrate the 1.x plugins (`twilio flex:plugins:upgrade-plugin --ui-2 --install`) and switch the
+    account to Flex UI 2.x in Console > Flex > Admin > Versions.""",
+    account_wide=True,
 )
 def flx401(ctx: Context):
     config = ctx.inventory.flex_configuration
@@ -77,11 +81,12 @@ def flx401(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=MIGRATION + ("long-lived",),
+    readiness=WORK,
 )
 def flx402(ctx: Context):
     for f in ctx.flows:
         if f.long_lived is True:
-            yield Hit(str(f.sid), flow_name(f), f"Flex Flow {f.sid} is long-lived: Flex Conversations has no equivalent out of the box.")
+            yield on_flow(f, f"Flex Flow {f.sid} is long-lived: Flex Conversations has no equivalent out of the box.")
 
 
 @rule(
@@ -99,15 +104,17 @@ def flx402(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=MIGRATION + ("blocker", "task"),
+    readiness=BLOCKS,
+    blocker_fix="""Fix blocker FLX403: Conversations addresses do not support Flex Flow {flex_flow}'s task
+    integration (workspace {task_workspace}, workflow {task_workflow}); choose a Studio flow with
+    Incoming Conversation > Send to Flex (workflow {task_workflow}) or a webhook that creates
+    Interactions (`POST https://flex-api.twilio.com/v1/Interactions`).""",
 )
 def flx403(ctx: Context):
     for f in ctx.flows:
         if integration_type(f) == "task":
             extra = " It is disabled: if it serves agent-initiated outbound, that moves to outbound Interactions." if f.enabled is False else ""
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"Flex Flow {f.sid} uses the task integration, which Conversations addresses do not support: "
+            yield on_flow(f, f"Flex Flow {f.sid} uses the task integration, which Conversations addresses do not support: "
                 f"move it to Studio or to a webhook + Interactions API.{extra}",
             )
 
@@ -126,16 +133,14 @@ def flx403(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=MIGRATION + ("external",),
+    readiness=WORK,
 )
 def flx404(ctx: Context):
     for f in ctx.flows:
         if integration_type(f) == "external":
             url = integ_text(f, "url")
             where = f" ({safe_url(url)})" if url else ""
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"External Flex Flow {f.sid}: its endpoint{where} must move from Chat/Proxy/Task calls to Conversations and Interactions.",
+            yield on_flow(f, f"External Flex Flow {f.sid}: its endpoint{where} must move from Chat/Proxy/Task calls to Conversations and Interactions.",
             )
 
 
@@ -154,6 +159,12 @@ def flx404(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow with a studio integration whose Studio flow exists",
     tags=MIGRATION + ("blocker", "studio"),
+    readiness=BLOCKS,
+    blocker_fix="""Fix blocker FLX405: in Studio flow {studio_flow}, connect the Trigger's Incoming
+    Conversation (`incomingConversationMessage`) to a Send to Flex widget (workflow
+    {send_to_flex_workflow}, task channel {send_to_flex_channel}) and publish it (`twilio
+    api:studio:v2:flows:update --sid {studio_flow} --status published --definition "$(cat
+    flow.json)"` or the Studio editor's Publish).""",
 )
 def flx405(ctx: Context):
     for f, studio, graph in flows_with_studio(ctx):
@@ -164,7 +175,7 @@ def flx405(ctx: Context):
             if graph.send_to_flex
             else "it has no Send to Flex widget at all"
         )
-        yield Hit(str(f.sid), flow_name(f), f"Studio flow {studio_label(studio)} behind Flex Flow {f.sid}: {reason}.")
+        yield on_flow(f, f"Studio flow {studio_label(studio)} behind Flex Flow {f.sid}: {reason}.")
 
 
 @rule(
@@ -182,6 +193,7 @@ def flx405(ctx: Context):
     resource_type="phone_number",
     scope="per number",
     tags=MIGRATION + ("conversations",),
+    readiness=WORK,
 )
 def flx406(ctx: Context):
     clashes: dict[str, tuple] = {}
@@ -194,7 +206,7 @@ def flx406(ctx: Context):
             entry[1].append(f"{atype} address {sids(addresses)} and enabled Flex Flow {sids(flows)}")
     for sid in sorted(clashes):
         number, pairs = clashes[sid]
-        yield Hit(sid, number_name(number), f"{number_name(number)} has both {'; '.join(pairs)}: double handling.")
+        yield on_number(number, f"{number_name(number)} has both {'; '.join(pairs)}: double handling.")
 
 
 @rule(
@@ -213,6 +225,7 @@ def flx406(ctx: Context):
     resource_type="conversations_address",
     scope="per Conversations address configuration of type sms/whatsapp",
     tags=MIGRATION + ("conversations", "messaging-service", "webhook"),
+    readiness=WORK,
 )
 def flx407(ctx: Context):
     for a in ctx.addresses:
@@ -247,11 +260,12 @@ def flx407(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=MIGRATION + ("webchat",),
+    readiness=WORK,
 )
 def flx408(ctx: Context):
     for f in ctx.enabled_flows:
         if channel(f) == "web":
-            yield Hit(str(f.sid), flow_name(f), f"Web Flex Flow {f.sid}: the website must move to Webchat 3.x with a Conversations chat address.")
+            yield on_flow(f, f"Web Flex Flow {f.sid}: the website must move to Webchat 3.x with a Conversations chat address.")
 
 
 @rule(
@@ -270,6 +284,7 @@ def flx408(ctx: Context):
     resource_type="account",
     scope="per account",
     tags=MIGRATION + ("conversations",),
+    account_wide=True,
 )
 def flx409(ctx: Context):
     inv = ctx.inventory

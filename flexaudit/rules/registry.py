@@ -2,9 +2,10 @@
 
 A rule is declared with `@rule(...)` next to its logic; the metadata (id,
 severity, title, rationale, remediation, docs link, the inventory families it
-needs, the resource type its findings name, tags) is the single source for
-the `flexaudit rules` output, the generated flexaudit/rules/CATALOG.md, the report's
-title/remediation/docs_url and the coverage section.
+needs, the resource type its findings name, tags, and what it means for an
+address's readiness) is the single source for the `flexaudit rules` output,
+the generated flexaudit/rules/CATALOG.md, the report's title/remediation/docs_url,
+the coverage section and readiness.py.
 
 A rule function takes the prepared `Context` and yields `Hit`s; the engine
 turns them into `Finding`s with the rule's metadata, so a rule never spells
@@ -13,16 +14,14 @@ its own title or link.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from flexaudit.model.findings import RESOURCE_TYPES, Severity
-from flexaudit.model.inventory import FAMILIES
+from flexaudit.analysis.index import display_name, flow_name, number_name
+from flexaudit.model.findings import RESOURCE_TYPES, RULE_ID, Severity
+from flexaudit.model.inventory import FAMILIES, FlexFlow, PhoneNumber
 
-RULE_ID = re.compile(r"^FLX\d{3}$")
-
-BLOCKS = {
+BLOCK_NAMES = {
     "1": "routing",
     "2": "studio",
     "3": "chat",
@@ -49,6 +48,26 @@ class Hit:
     severity: Severity | None = None  # None: the rule's default severity
 
 
+def on_flow(flow: FlexFlow, message: str, severity: Severity | None = None) -> Hit:
+    return Hit(str(flow.sid), flow_name(flow), message, severity)
+
+
+def on_number(number: PhoneNumber, message: str) -> Hit:
+    return Hit(str(number.sid), number_name(number), message)
+
+
+def on_resource(resource, message: str) -> Hit:
+    """A finding on a Studio flow, a chat service … named by its friendly name."""
+    return Hit(str(resource.sid), display_name(resource), message)
+
+
+# What a rule's finding on an address (its Flex Flow, its number or its Studio
+# flow) means for the address's readiness (rules.md "Address readiness").
+BLOCKS = "blocks"  # the address cannot move until it is fixed
+WORK = "work"  # work to do before the move
+READINESS_EFFECTS = (BLOCKS, WORK, None)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -62,11 +81,20 @@ class Rule:
     scope: str  # which resource a finding names, as rules.md says it ("per mapped number")
     tags: tuple[str, ...] = ()
     severity_note: str | None = None  # when the severity is not fixed (FLX301: by date)
+    readiness: str | None = None  # BLOCKS, WORK or None (no effect on readiness)
+    account_wide: bool = False  # one finding for the whole account, alike for every address
+    # A blocker's first step in an address's plan: a str.format template over the
+    # values readiness.py offers ({flex_flow}, {studio_flow}, {account} …).
+    blocker_fix: str | None = None
     check: Callable[..., Iterable[Hit]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def block(self) -> str:
-        return BLOCKS[self.id[3]]
+        return BLOCK_NAMES[self.id[3]]
+
+    @property
+    def blocks_migration(self) -> bool:
+        return self.readiness == BLOCKS
 
     def run(self, ctx) -> Iterator[Hit]:
         return iter(self.check(ctx) if self.check else ())
@@ -88,6 +116,9 @@ def rule(
     scope: str,
     tags: Iterable[str] = (),
     severity_note: str | None = None,
+    readiness: str | None = None,
+    account_wide: bool = False,
+    blocker_fix: str | None = None,
 ):
     """Register the decorated function as the check of rule `id`."""
 
@@ -104,6 +135,9 @@ def rule(
             scope=scope,
             tags=tuple(tags),
             severity_note=severity_note,
+            readiness=readiness,
+            account_wide=account_wide,
+            blocker_fix=" ".join(blocker_fix.split()) if blocker_fix else None,
             check=func,
         )
         _validate(meta)
@@ -119,7 +153,7 @@ def rule(
 
 
 def _validate(meta: Rule) -> None:
-    if not RULE_ID.match(meta.id) or meta.id[3] not in BLOCKS:
+    if not RULE_ID.match(meta.id) or meta.id[3] not in BLOCK_NAMES:
         raise ValueError(f"bad rule id {meta.id!r}")
     unknown = set(meta.families) - set(FAMILIES)
     if unknown:
@@ -131,6 +165,10 @@ def _validate(meta: Rule) -> None:
     for name in ("title", "rationale", "remediation", "scope"):
         if not getattr(meta, name).strip():
             raise ValueError(f"{meta.id}: empty {name}")
+    if meta.readiness not in READINESS_EFFECTS:
+        raise ValueError(f"{meta.id}: readiness must be one of {READINESS_EFFECTS}")
+    if (meta.readiness == BLOCKS) != (meta.blocker_fix is not None):
+        raise ValueError(f"{meta.id}: a rule that blocks migration, and only such a rule, has a blocker_fix")
 
 
 def all_rules() -> list[Rule]:

@@ -14,7 +14,6 @@ from flexaudit.analysis.index import (
     NUMBER_CHANNELS,
     Context,
     channel,
-    flow_name,
     integ_text,
     integration_type,
     is_disabled,
@@ -24,7 +23,7 @@ from flexaudit.analysis.index import (
     sids,
     text,
 )
-from flexaudit.rules.registry import Hit, rule
+from flexaudit.rules.registry import WORK, on_flow, on_number, rule
 
 ROUTING = ("routing",)
 PROXY_DEPS = ("phone_numbers", "flex_flows", "flex_configuration", "proxy")
@@ -58,15 +57,13 @@ def _expected_webhook(ctx: Context) -> str:
     resource_type="phone_number",
     scope="per mapped number",
     tags=ROUTING + ("proxy", "webhook"),
+    readiness=WORK,
 )
 def flx101(ctx: Context):
     for m in ctx.mapped.values():
         if ctx.is_flex_proxy_webhook(m.number.sms_url):
             continue
-        yield Hit(
-            m.sid,
-            m.name,
-            f"{m.name} is the contact identity of enabled Flex Flow {m.describe_flows()}, but inbound "
+        yield on_number(m.number, f"{m.name} is the contact identity of enabled Flex Flow {m.describe_flows()}, but inbound "
             f"messages to it go to {ctx.describe_handler(m.number.sms_url)} instead of {_expected_webhook(ctx)}: "
             f"they never reach Flex.{ctx.proxy.note}",
         )
@@ -87,15 +84,13 @@ def flx101(ctx: Context):
     resource_type="phone_number",
     scope="per mapped number",
     tags=ROUTING + ("webhook",),
+    readiness=WORK,
 )
 def flx102(ctx: Context):
     for m in ctx.mapped.values():
         app = text(m.number.sms_application_sid)
         if app:
-            yield Hit(
-                m.sid,
-                m.name,
-                f"{m.name} (enabled Flex Flow {m.describe_flows()}) uses TwiML App {app} for messaging: "
+            yield on_number(m.number, f"{m.name} (enabled Flex Flow {m.describe_flows()}) uses TwiML App {app} for messaging: "
                 "its URLs override sms_url, so the Flex Proxy webhook is ignored.",
             )
 
@@ -116,6 +111,7 @@ def flx102(ctx: Context):
     resource_type="phone_number",
     scope="per mapped number",
     tags=ROUTING + ("messaging-service", "a2p"),
+    readiness=WORK,
 )
 def flx103(ctx: Context):
     for m in ctx.mapped.values():
@@ -126,10 +122,7 @@ def flx103(ctx: Context):
             f"{s.sid} sends them to {safe_url(s.inbound_request_url) if text(s.inbound_request_url) else 'no URL (not received)'}"
             for s in takers
         )
-        yield Hit(
-            m.sid,
-            m.name,
-            f"{m.name} (enabled Flex Flow {m.describe_flows()}) is in Messaging Service {sids(takers)} "
+        yield on_number(m.number, f"{m.name} (enabled Flex Flow {m.describe_flows()}) is in Messaging Service {sids(takers)} "
             f"without \"Defer to sender's webhook\": inbound messages never reach Proxy ({where}).",
         )
 
@@ -149,6 +142,7 @@ def flx103(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=ROUTING,
+    readiness=WORK,
 )
 def flx104(ctx: Context):
     for f in ctx.enabled_flows:
@@ -156,7 +150,7 @@ def flx104(ctx: Context):
             continue
         identity = text(f.contact_identity)
         what = f"contact identity {identity!r} matches no number in the account" if identity else "has no contact identity"
-        yield Hit(str(f.sid), flow_name(f), f"Enabled {channel(f)} Flex Flow {f.sid} {what}: it can never receive a message.")
+        yield on_flow(f, f"Enabled {channel(f)} Flex Flow {f.sid} {what}: it can never receive a message.")
 
 
 @rule(
@@ -173,6 +167,7 @@ def flx104(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow, on each of the group",
     tags=ROUTING,
+    readiness=WORK,
 )
 def flx105(ctx: Context):
     for (chan, norm), flows in ctx.flows_by_identity.items():
@@ -181,10 +176,7 @@ def flx105(ctx: Context):
             continue
         for f in group:
             others = sids(g for g in group if g is not f)
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"Enabled {chan} Flex Flow {f.sid} shares contact identity {norm} with enabled flow(s) {others}: "
+            yield on_flow(f, f"Enabled {chan} Flex Flow {f.sid} shares contact identity {norm} with enabled flow(s) {others}: "
                 "inbound routing is ambiguous.",
             )
 
@@ -209,10 +201,7 @@ def flx106(ctx: Context):
     for f in ctx.flows:
         if is_disabled(f):
             ident = text(f.contact_identity)
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"Flex Flow {f.sid} ({channel(f) or 'unknown channel'}{', ' + ident if ident else ''}) is disabled.",
+            yield on_flow(f, f"Flex Flow {f.sid} ({channel(f) or 'unknown channel'}{', ' + ident if ident else ''}) is disabled.",
             )
 
 
@@ -235,15 +224,13 @@ def _has_sms(caps: object) -> bool | None:
     resource_type="phone_number",
     scope="per mapped number",
     tags=ROUTING,
+    readiness=WORK,
 )
 def flx107(ctx: Context):
     for m in ctx.mapped.values():
         flows = m.flows_of("sms")
         if flows and _has_sms(m.number.capabilities) is False:
-            yield Hit(
-                m.sid,
-                m.name,
-                f"{m.name} is mapped by sms Flex Flow {m.describe_flows(flows)} but has no SMS capability.",
+            yield on_number(m.number, f"{m.name} is mapped by sms Flex Flow {m.describe_flows(flows)} but has no SMS capability.",
             )
 
 
@@ -261,6 +248,7 @@ def flx107(ctx: Context):
     resource_type="phone_number",
     scope="per number",
     tags=ROUTING + ("proxy", "webhook"),
+    readiness=WORK,
 )
 def flx108(ctx: Context):
     for n in ctx.numbers:
@@ -269,10 +257,7 @@ def flx108(ctx: Context):
         norm = normalize_number(n.phone_number) or ""
         disabled = [f for chan in NUMBER_CHANNELS for f in ctx.flows_by_identity.get((chan, norm), [])]
         why = f"only disabled or undetermined Flex Flows ({sids(disabled)}) name it" if disabled else "no Flex Flow names it"
-        yield Hit(
-            str(n.sid),
-            number_name(n),
-            f"{number_name(n)} sends inbound messages to the Flex Proxy webhook but {why}: "
+        yield on_number(n, f"{number_name(n)} sends inbound messages to the Flex Proxy webhook but {why}: "
             f"they fail with error 45205.{ctx.proxy.note}",
         )
 
@@ -291,6 +276,7 @@ def flx108(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=ROUTING + ("chat",),
+    readiness=WORK,
 )
 def flx109(ctx: Context):
     if not ctx.flex_chat_sid:
@@ -298,10 +284,7 @@ def flx109(ctx: Context):
     for f in ctx.enabled_flows:
         used = text(f.chat_service_sid)
         if used != ctx.flex_chat_sid:
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"Flex Flow {f.sid} uses chat service {used or '(none)'}, not the Flex chat service {ctx.flex_chat_sid}.",
+            yield on_flow(f, f"Flex Flow {f.sid} uses chat service {used or '(none)'}, not the Flex chat service {ctx.flex_chat_sid}.",
             )
 
 
@@ -319,6 +302,7 @@ def flx109(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=ROUTING + ("external",),
+    readiness=WORK,
 )
 def flx110(ctx: Context):
     for f in ctx.enabled_flows:
@@ -326,9 +310,9 @@ def flx110(ctx: Context):
             continue
         url = integ_text(f, "url")
         if not url:
-            yield Hit(str(f.sid), flow_name(f), f"External Flex Flow {f.sid} has no integration URL.")
+            yield on_flow(f, f"External Flex Flow {f.sid} has no integration URL.")
         elif _scheme(url) != "https":
-            yield Hit(str(f.sid), flow_name(f), f"External Flex Flow {f.sid} posts to {safe_url(url)}, which is not https.")
+            yield on_flow(f, f"External Flex Flow {f.sid} posts to {safe_url(url)}, which is not https.")
 
 
 def _scheme(url: str) -> str:
@@ -352,6 +336,7 @@ def _scheme(url: str) -> str:
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=ROUTING + ("task", "taskrouter"),
+    readiness=WORK,
 )
 def flx111(ctx: Context):
     for f in ctx.enabled_flows:
@@ -359,7 +344,7 @@ def flx111(ctx: Context):
             continue
         problem = _task_problem(ctx, integ_text(f, "workspace_sid"), integ_text(f, "workflow_sid"))
         if problem:
-            yield Hit(str(f.sid), flow_name(f), f"Task Flex Flow {f.sid}: {problem}; no task is created.")
+            yield on_flow(f, f"Task Flex Flow {f.sid}: {problem}; no task is created.")
 
 
 def _task_problem(ctx: Context, ws: str, ww: str) -> str | None:
@@ -388,6 +373,7 @@ def _task_problem(ctx: Context, ws: str, ww: str) -> str | None:
     resource_type="phone_number",
     scope="per mapped number of an sms flow",
     tags=ROUTING + ("proxy",),
+    readiness=WORK,
 )
 def flx112(ctx: Context):
     allowed = {id(s) for s in ctx.proxy.services}
@@ -396,10 +382,7 @@ def flx112(ctx: Context):
         if not flows or any(id(s) in allowed for s in ctx.proxy_pools_of(m.number)):
             continue
         pool = str(ctx.proxy.service.sid) if ctx.proxy.resolved else "the Flex Proxy Service"
-        yield Hit(
-            m.sid,
-            m.name,
-            f"{m.name} (sms Flex Flow {m.describe_flows(flows)}) is not in the phone-number pool of {pool}: "
+        yield on_number(m.number, f"{m.name} (sms Flex Flow {m.describe_flows(flows)}) is not in the phone-number pool of {pool}: "
             f"agents' replies fail with error 80620.{ctx.proxy.note}",
         )
 
@@ -417,15 +400,13 @@ def flx112(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=ROUTING + ("whatsapp",),
+    readiness=WORK,
 )
 def flx113(ctx: Context):
     for f in ctx.enabled_flows:
         identity = text(f.contact_identity)
         if channel(f) == "whatsapp" and identity and not has_whatsapp_prefix(identity):
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"WhatsApp Flex Flow {f.sid} has contact identity {identity!r} without the 'whatsapp:' prefix: "
+            yield on_flow(f, f"WhatsApp Flex Flow {f.sid} has contact identity {identity!r} without the 'whatsapp:' prefix: "
                 "inbound WhatsApp messages will not match it (error 45205).",
             )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flexaudit.model.findings import Severity
 from flexaudit.model.inventory import FlexFlow, StudioFlow
-from flexaudit.analysis.index import Context, flow_name, integ_text, integration_type, sids, text
+from flexaudit.analysis.index import Context, integ_text, integration_type, sids, text
 from flexaudit.analysis.studio_graph import INCOMING_MESSAGE, StudioDefinition, Widget, is_placeholder
-from flexaudit.rules.registry import Hit, rule
+from flexaudit.rules.registry import BLOCKS, WORK, on_flow, on_resource, rule
 
 STUDIO = ("studio",)
 DEPS = ("flex_flows", "studio")
@@ -64,6 +64,9 @@ def listed(items: list[str]) -> str:
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=STUDIO + ("blocker",),
+    readiness=BLOCKS,
+    blocker_fix="""Fix blocker FLX201: point Flex Flow {flex_flow} at a real Studio flow ({studio_named}):
+    `twilio api:flex:v1:flex-flows:update --sid {flex_flow} --integration.flow-sid FW<existing flow>`.""",
 )
 def flx201(ctx: Context):
     for f in studio_flex_flows(ctx):
@@ -71,7 +74,7 @@ def flx201(ctx: Context):
         if fw in ctx.studio_by_sid:
             continue
         what = f"names Studio flow {fw!r}, which is not a Studio flow of the account" if fw else "has no integration flow_sid"
-        yield Hit(str(f.sid), flow_name(f), f"Studio Flex Flow {f.sid} {what}: no message is handled.")
+        yield on_flow(f, f"Studio Flex Flow {f.sid} {what}: no message is handled.")
 
 
 @rule(
@@ -88,14 +91,12 @@ def flx201(ctx: Context):
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=STUDIO,
+    readiness=WORK,
 )
 def flx202(ctx: Context):
     for f, studio, graph in flows_with_studio(ctx):
         if graph.usable and not graph.send_to_flex:
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"Studio flow {studio_label(studio)} behind Flex Flow {f.sid} has no Send to Flex widget: no task is ever created.",
+            yield on_flow(f, f"Studio flow {studio_label(studio)} behind Flex Flow {f.sid} has no Send to Flex widget: no task is ever created.",
             )
 
 
@@ -121,14 +122,12 @@ def unreachable_reason(graph: StudioDefinition, event: str) -> str:
     resource_type="flex_flow",
     scope="per Flex Flow",
     tags=STUDIO,
+    readiness=WORK,
 )
 def flx203(ctx: Context):
     for f, studio, graph in flows_with_studio(ctx):
         if graph.send_to_flex and not graph.reachable_send_to_flex(INCOMING_MESSAGE):
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
-                f"Studio flow {studio_label(studio)} behind Flex Flow {f.sid}: {unreachable_reason(graph, INCOMING_MESSAGE)}.",
+            yield on_flow(f, f"Studio flow {studio_label(studio)} behind Flex Flow {f.sid}: {unreachable_reason(graph, INCOMING_MESSAGE)}.",
             )
 
 
@@ -145,14 +144,12 @@ def flx203(ctx: Context):
     resource_type="studio_flow",
     scope="per Studio flow used by a Flex Flow",
     tags=STUDIO,
+    readiness=WORK,
 )
 def flx204(ctx: Context):
     for studio, flows in used_studio_flows(ctx):
         if text(studio.status).lower() == "draft":
-            yield Hit(
-                str(studio.sid),
-                text(studio.friendly_name) or str(studio.sid),
-                f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}) is a draft"
+            yield on_resource(studio, f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}) is a draft"
                 f"{f' at revision {studio.revision}' if isinstance(studio.revision, int) else ''}: "
                 "the published revision may differ from what was audited.",
             )
@@ -184,15 +181,13 @@ def _studio_errors(studio: StudioFlow) -> list[str]:
     resource_type="studio_flow",
     scope="per Studio flow used by a Flex Flow",
     tags=STUDIO,
+    readiness=WORK,
 )
 def flx205(ctx: Context):
     for studio, flows in used_studio_flows(ctx):
         problems = _studio_errors(studio) + ctx.studio_definition(studio).problems
         if problems:
-            yield Hit(
-                str(studio.sid),
-                text(studio.friendly_name) or str(studio.sid),
-                f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}): {listed(problems)}.",
+            yield on_resource(studio, f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}): {listed(problems)}.",
             )
 
 
@@ -233,6 +228,7 @@ def send_to_flex_problems(ctx: Context, widget: Widget) -> list[str]:
     resource_type="studio_flow",
     scope="per Studio flow used by a Flex Flow",
     tags=STUDIO + ("taskrouter",),
+    readiness=WORK,
 )
 def flx206(ctx: Context):
     if not ctx.flex_workspace_sid:
@@ -242,8 +238,5 @@ def flx206(ctx: Context):
         graph = ctx.studio_definition(studio)
         problems = [p for w in graph.reachable_send_to_flex(INCOMING_MESSAGE) for p in send_to_flex_problems(ctx, w)]
         if problems:
-            yield Hit(
-                str(studio.sid),
-                text(studio.friendly_name) or str(studio.sid),
-                f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}): {listed(problems)}{missing}.",
+            yield on_resource(studio, f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}): {listed(problems)}{missing}.",
             )
