@@ -1,11 +1,12 @@
 """The rule registry: every rule is metadata plus one short pure function.
 
-A rule is declared with `@rule(...)` next to its logic; the metadata (id,
-severity, title, rationale, remediation, docs link, the inventory families it
-needs, the resource type its findings name, tags, and what it means for an
-address's readiness) is the single source for the `flexaudit rules` output,
-the generated flexaudit/rules/CATALOG.md, the report's title/remediation/docs_url,
-the coverage section and readiness.py.
+A rule is a short function declared with `@rule("FLX101", families=...)`
+(the inventory families it reads); the rest of its metadata (severity, title,
+rationale, remediation, docs link, the resource type its findings name, tags,
+and what it means for an address's readiness) is data in the TOML file beside
+its module. Together they are the single source for the `flexaudit rules`
+output, the generated flexaudit/rules/CATALOG.md, the report's
+title/remediation/docs_url, the coverage section and readiness.py.
 
 A rule function takes the prepared `Context` and yields `Hit`s; the engine
 turns them into `Finding`s with the rule's metadata, so a rule never spells
@@ -14,7 +15,10 @@ its own title or link.
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Callable, Iterable, Iterator
 
 from flexaudit.analysis.index import display_name, flow_name, number_name
@@ -103,43 +107,41 @@ class Rule:
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(
-    *,
-    id: str,
-    severity: Severity,
-    title: str,
-    rationale: str,
-    remediation: str,
-    docs_url: str,
-    families: Iterable[str],
-    resource_type: str,
-    scope: str,
-    tags: Iterable[str] = (),
-    severity_note: str | None = None,
-    readiness: str | None = None,
-    account_wide: bool = False,
-    blocker_fix: str | None = None,
-):
-    """Register the decorated function as the check of rule `id`."""
+def rule(id: str, *, families: Iterable[str]):
+    """Register the decorated function as the check of rule `id`, which reads `families`.
+
+    Everything else about the rule (severity, title, rationale …) is data: the
+    `[id]` table of the TOML file beside the function's module (routing.py's
+    rules in routing.toml).
+    """
 
     def decorate(func: Callable[..., Iterable[Hit]]):
-        meta = Rule(
-            id=id,
-            severity=severity,
-            title=title,
-            rationale=" ".join(rationale.split()),
-            remediation=" ".join(remediation.split()),
-            docs_url=docs_url,
-            families=tuple(families),
-            resource_type=resource_type,
-            scope=scope,
-            tags=tuple(tags),
-            severity_note=severity_note,
-            readiness=readiness,
-            account_wide=account_wide,
-            blocker_fix=" ".join(blocker_fix.split()) if blocker_fix else None,
-            check=func,
-        )
+        module = func.__module__.rsplit(".", 1)[-1]
+        data = dict(_metadata(module).get(id) or {})
+        if not data:
+            raise ValueError(f"rule {id} has no [{id}] table in {module}.toml")
+        try:
+            meta = Rule(
+                id=id,
+                severity=Severity.parse(data.pop("severity")),
+                title=data.pop("title"),
+                rationale=_folded(data.pop("rationale")),
+                remediation=_folded(data.pop("remediation")),
+                docs_url=data.pop("docs_url"),
+                families=tuple(families),
+                resource_type=data.pop("resource_type"),
+                scope=data.pop("scope"),
+                tags=tuple(data.pop("tags", ())),
+                severity_note=data.pop("severity_note", None),
+                readiness=data.pop("readiness", None),
+                account_wide=data.pop("account_wide", False),
+                blocker_fix=_folded(data.pop("blocker_fix", None)),
+                check=func,
+            )
+        except KeyError as exc:
+            raise ValueError(f"{module}.toml [{id}] lacks {exc}") from None
+        if data:
+            raise ValueError(f"{module}.toml [{id}] has unknown keys {sorted(data)}")
         _validate(meta)
         existing = _REGISTRY.get(id)
         if existing is not None and existing.check is not func:
@@ -150,6 +152,16 @@ def rule(
         return func
 
     return decorate
+
+
+@functools.cache
+def _metadata(module: str) -> dict:
+    return tomllib.loads(resources.files("flexaudit.rules").joinpath(f"{module}.toml").read_text(encoding="utf-8"))
+
+
+def _folded(text: str | None) -> str | None:
+    """Long texts are wrapped in the TOML files: line breaks and runs of spaces read as one space."""
+    return " ".join(text.split()) if text else None
 
 
 def _validate(meta: Rule) -> None:
