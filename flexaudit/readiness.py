@@ -46,8 +46,9 @@ from flexaudit.analysis.index import (
     text,
 )
 from flexaudit.analysis.studio_graph import INCOMING_CONVERSATION_MESSAGE, INCOMING_MESSAGE, is_placeholder
-from flexaudit.rules import Rule, all_rules, get_rule
+from flexaudit.rules import Rule, account_blockers, all_rules, get_rule
 from flexaudit.rules.registry import WORK
+from flexaudit.safe_text import prose
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs-work", "blocked"
 
@@ -57,18 +58,13 @@ READY, NEEDS_WORK, BLOCKED = "ready", "needs-work", "blocked"
 # free text (names, identities) loses its backticks and line breaks.
 _TOKEN = re.compile(r"^[A-Za-z0-9_.:+/@%=,~#-]{1,200}$")
 _NAME_JUNK = re.compile(r"[^\w .:+#()-]+")
+VALUE_CHARS = 120  # the most of a free-text value a step repeats
 
 
 def tok(value: object, placeholder: str) -> str:
     """A value fit for a command: itself when it is a plain token, else the placeholder."""
     value = text(value)
     return value if _TOKEN.match(value) else placeholder
-
-
-def plain(value: object, default: str = "") -> str:
-    """Free text fit for a step: one line, no backticks."""
-    value = " ".join(text(value).replace("`", "'").split())
-    return value[:120] or default
 
 
 def cli_name(value: object) -> str:
@@ -84,12 +80,11 @@ def plan_addresses(inventory: Inventory, findings: list[Finding], context: Conte
     for f in findings:
         index.setdefault((f.resource_type, f.resource_sid), []).append(f)
     rules = {r.id: r for r in all_rules()}
-    account_blockers = {f.rule_id for f in findings if f.rule_id in rules and rules[f.rule_id].account_wide
-                        and rules[f.rule_id].blocks_migration}
+    blocking_all = set(account_blockers(findings))
     # A gap in a family that no readiness rule reads (chat: 3xx hygiene only) hides nothing here.
     read_by_readiness = {family for r in rules.values() if r.readiness for family in r.families}
     gaps = [f for f in FAMILIES if f in read_by_readiness and not inventory.is_complete(f)]
-    return [_Planner(ctx, flow, index, rules, account_blockers, gaps).plan() for flow in ctx.flows]
+    return [_Planner(ctx, flow, index, rules, blocking_all, gaps).plan() for flow in ctx.flows]
 
 
 class _FixValues(dict):
@@ -108,14 +103,14 @@ class _FixValues(dict):
         if key == "studio_flow":
             return p.fw_c or "FW<flow>"
         if key == "studio_named":
-            return f"it names {plain(p.fw)}, which does not exist" if p.fw else "it names no Studio flow"
+            return f"it names {prose(p.fw, limit=VALUE_CHARS)}, which does not exist" if p.fw else "it names no Studio flow"
         if key == "ui_version":
             config = p.ctx.inventory.flex_configuration
-            return (plain(config.ui_version) if config else "") or "1.x"
+            return (prose(config.ui_version, limit=VALUE_CHARS) if config else "") or "1.x"
         if key == "task_workspace":
-            return plain(integ_text(p.flow, "workspace_sid"), "the Flex workspace")
+            return prose(integ_text(p.flow, "workspace_sid"), "the Flex workspace", limit=VALUE_CHARS)
         if key == "task_workflow":
-            return plain(integ_text(p.flow, "workflow_sid"), "your workflow")
+            return prose(integ_text(p.flow, "workflow_sid"), "your workflow", limit=VALUE_CHARS)
         if key in ("send_to_flex_workflow", "send_to_flex_channel"):
             workflow, task_channel = p.send_to_flex_targets()
             return workflow if key == "send_to_flex_workflow" else task_channel
@@ -124,7 +119,7 @@ class _FixValues(dict):
 
 class _Planner:
     def __init__(self, ctx: Context, flow: FlexFlow, index: dict, rules: dict[str, Rule],
-                 account_blockers: set[str], gaps: list[str]):
+                 blocking_all: set[str], gaps: list[str]):
         self.ctx = ctx
         self.gaps = gaps
         self.flow = flow
@@ -144,8 +139,8 @@ class _Planner:
             + (index.get(("phone_number", self.pn), []) if self.pn else [])
             + (index.get(("studio_flow", self.fw), []) if self.fw else [])
         )
-        ids = {f.rule_id for f in self.related} | account_blockers
-        flow_ids = {f.rule_id for f in index.get(("flex_flow", self.fo), [])} | account_blockers
+        ids = {f.rule_id for f in self.related} | blocking_all
+        flow_ids = {f.rule_id for f in index.get(("flex_flow", self.fo), [])} | blocking_all
         effect = {r: rules[r] for r in ids if r in rules}
         # their fixes come first in the plan, the account-wide ones before the others
         self.blockers = sorted((r for r in flow_ids if r in effect and effect[r].blocks_migration),
@@ -204,10 +199,10 @@ class _Planner:
         for widget in ctx.studio_definition(studio).reachable_send_to_flex(INCOMING_MESSAGE) if studio else []:
             workflow, chan = widget.prop("workflow"), widget.prop("channel")
             if text(workflow) and text(chan) and not is_placeholder(workflow) and not is_placeholder(chan):
-                return plain(workflow), plain(chan)
+                return prose(workflow, limit=VALUE_CHARS), prose(chan, limit=VALUE_CHARS)
         config = ctx.inventory.flex_configuration
         target = text(config.taskrouter_target_workflow_sid) if config else ""
-        return plain(target, "WW<Flex workflow>"), '"Programmable Chat" (TC...)'
+        return prose(target, "WW<Flex workflow>", limit=VALUE_CHARS), '"Programmable Chat" (TC...)'
 
     # ------------------------------------------------------------ preparation
 
@@ -221,7 +216,7 @@ class _Planner:
         if self.itype == "external" and self.inbound:
             url = integ_text(self.flow, "url")
             steps.append(
-                f"Move the endpoint of Flex Flow {self.fo_c} ({plain(safe_url(url)) if url else 'no URL set'}) to Flex "
+                f"Move the endpoint of Flex Flow {self.fo_c} ({prose(safe_url(url), limit=VALUE_CHARS) if url else 'no URL set'}) to Flex "
                 "Conversations (FLX404): receive Conversations `onMessageAdded` webhooks and create Interactions "
                 "(`POST https://flex-api.twilio.com/v1/Interactions`) instead of Chat, Proxy and Task calls."
             )
@@ -317,13 +312,13 @@ class _Planner:
             ]
         if self.chan == "custom":
             return [
-                f"Custom channel (Flex Flow {self.fo_c}, identity {plain(self.flow.contact_identity, 'none')}) has no "
+                f"Custom channel (Flex Flow {self.fo_c}, identity {prose(self.flow.contact_identity, 'none', limit=VALUE_CHARS)}) has no "
                 "Conversations address: change your integration to create the conversation "
                 "(`POST https://conversations.twilio.com/v1/Conversations`) and the task "
                 "(`POST https://flex-api.twilio.com/v1/Interactions`) instead of calling the Flex Channel API with this flow."
             ]
         return [
-            f"Channel type {plain(self.flow.channel_type, '(none)')!r} of Flex Flow {self.fo_c} has no known Conversations "
+            f"Channel type {prose(self.flow.channel_type, '(none)', limit=VALUE_CHARS)!r} of Flex Flow {self.fo_c} has no known Conversations "
             "equivalent: decide its target (address, custom integration, retire) manually."
         ]
 
@@ -375,7 +370,7 @@ class _Planner:
             return []
         if self.number is None:
             return [
-                f"No IncomingPhoneNumber of the account matches {plain(self.flow.contact_identity, 'the empty identity')} "
+                f"No IncomingPhoneNumber of the account matches {prose(self.flow.contact_identity, 'the empty identity', limit=VALUE_CHARS)} "
                 f"(FLX104): check the sender before creating the address; there is no number to unwire."
             ]
         steps = []
@@ -401,9 +396,9 @@ class _Planner:
     def webhook_step(self, note: str) -> str:
         pn, number = self.pn_c, self.number
         flags = '--sms-url ""' + (' --sms-application-sid ""' if text(number.sms_application_sid) else "")
-        now = plain(self.ctx.describe_handler(number.sms_url))
+        now = prose(self.ctx.describe_handler(number.sms_url), limit=VALUE_CHARS)
         whatsapp = (
-            f" Also clear the WhatsApp sender's \"A message comes in\" webhook for {plain(whatsapp_address(number.phone_number), 'the sender')} "
+            f" Also clear the WhatsApp sender's \"A message comes in\" webhook for {prose(whatsapp_address(number.phone_number), 'the sender', limit=VALUE_CHARS)} "
             "(Console > Messaging > Senders > WhatsApp senders)."
             if self.chan == "whatsapp"
             else ""

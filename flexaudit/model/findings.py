@@ -67,6 +67,11 @@ class Finding:
     def sort_key(self):
         return (-int(self.severity), self.rule_id, self.resource_sid)
 
+    @property
+    def finding_id(self) -> str:
+        """`FLX101:PN…`: stable across scans, the key waivers, `diff` and trackers use."""
+        return f"{self.rule_id}:{self.resource_sid}"
+
 
 @dataclass
 class AddressPlan:

@@ -13,7 +13,8 @@ import re
 
 from flexaudit.report.write import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
-from flexaudit.report.model import Report, one_line
+from flexaudit.report.model import Report
+from flexaudit.safe_text import one_line
 
 COLUMNS = (
     "flex_flow_sid",

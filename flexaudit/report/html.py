@@ -22,7 +22,8 @@ from markupsafe import Markup, escape
 
 from flexaudit.report.write import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
-from flexaudit.report.model import READINESS_LABELS, Report, one_line, step_segments
+from flexaudit.report.model import READINESS_LABELS, Report, step_segments
+from flexaudit.safe_text import one_line
 from flexaudit.report.templating import template_environment
 
 # Plans are expanded on load when there are this many addresses or fewer.

@@ -34,7 +34,8 @@ import jinja2
 from flexaudit.model.findings import AddressPlan, Severity
 from flexaudit.report.write import FULL_DETAIL_FILES, REPORT_FILES
 from flexaudit.report.interface import ReportFormat
-from flexaudit.report.model import Report, RuleGroup, one_line, step_segments
+from flexaudit.report.model import Report, RuleGroup, step_segments
+from flexaudit.safe_text import one_line
 from flexaudit.report.templating import template_environment
 
 #: GitHub's limit for an issue comment is 65,536 characters; keep a margin for

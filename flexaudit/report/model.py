@@ -12,7 +12,6 @@ the AddressPlan extension fields after the contract's keys.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +27,7 @@ from flexaudit.model.findings import (
 )
 from flexaudit.model.inventory import FAMILIES, Inventory
 from flexaudit.model.lifecycle import PROGRAMMABLE_CHAT_EOL, as_date, days_until
+from flexaudit.safe_text import one_line
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "flexaudit"
@@ -239,32 +239,6 @@ class Report:
     def address_worst_severity(self, address: AddressPlan) -> Severity | None:
         sevs = [f.severity for f in self.address_findings(address) if not f.suppressed]
         return max(sevs) if sevs else None
-
-
-# C0/C1 controls (but tab/newline, handled separately), DEL, and the Unicode
-# bidirectional overrides/isolates ("Trojan Source"): never shown as they are.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile("\r\n|[\r\n\t\u2028\u2029\x85]")
-
-
-def one_line(value: object) -> str:
-    """Account text made safe to show on one line: breaks become spaces, controls become U+FFFD.
-
-    Every renderer passes account values (names, messages, identities) through
-    this before its own escaping, so a value can neither break a table row nor
-    smuggle terminal escape sequences or bidi overrides into a report.
-    """
-    if value is None:
-        return ""
-    text = str(value)
-    # Every character either pattern matches is unprintable, so printable text
-    # (nearly all of it) needs neither substitution; the exact-str check keeps
-    # the result a plain str, as the substitutions make it, even when __str__
-    # returns a subclass such as Markup.
-    if type(text) is str and text.isprintable():
-        return text
-    text = _LINE_BREAKS.sub(" ", text)
-    return _CONTROL.sub("\ufffd", text)
 
 
 def _backtick_runs(text: str) -> list[tuple[int, int]]:

@@ -14,7 +14,8 @@ from typing import Sequence
 from tabulate import tabulate
 
 from flexaudit.model.findings import Severity
-from flexaudit.report.model import Report, one_line
+from flexaudit.report.model import Report
+from flexaudit.safe_text import one_line
 
 TOP_FINDINGS = 10
 _MAX_CELL = 60

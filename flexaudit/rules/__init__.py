@@ -9,9 +9,9 @@ collects them, the engine runs them over a prepared Context.
 """
 
 from flexaudit.rules.engine import Evaluation, evaluate
-from flexaudit.rules.registry import Hit, Rule, all_rules, get_rule, rule_ids
+from flexaudit.rules.registry import Hit, Rule, account_blockers, all_rules, get_rule, rule_ids
 
 # register every rule at import time
 from flexaudit.rules import chat, coverage, migration, routing, studio  # noqa: E402,F401  isort: skip
 
-__all__ = ["Evaluation", "Hit", "Rule", "all_rules", "evaluate", "get_rule", "rule_ids"]
+__all__ = ["Evaluation", "Hit", "Rule", "account_blockers", "all_rules", "evaluate", "get_rule", "rule_ids"]

@@ -24,6 +24,7 @@ from flexaudit.model.findings import CoverageEntry, Finding
 from flexaudit.model.inventory import FAMILIES, Inventory
 from flexaudit.analysis.index import Context
 from flexaudit.rules.registry import Rule, all_rules
+from flexaudit.safe_text import prose
 
 log = logging.getLogger(__name__)
 
@@ -89,17 +90,10 @@ def _finding(rule: Rule, hit) -> Finding:
         resource_type=rule.resource_type,
         resource_sid=str(hit.resource_sid),
         resource_name=str(hit.resource_name),
-        message=plain_message(hit.message),
+        message=prose(str(hit.message)),
         remediation=rule.remediation,
         docs_url=rule.docs_url,
     )
-
-
-def plain_message(message: object) -> str:
-    """Messages are prose: one line, and no backticks, so that no value from the
-    account (a widget name, a URL, an identity) can open a code span in a renderer
-    that shows backticked text as code."""
-    return " ".join(str(message).replace("`", "'").split())
 
 
 def _coverage(inventory: Inventory, family: str, skipped: set[str]) -> CoverageEntry:

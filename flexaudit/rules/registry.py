@@ -198,6 +198,13 @@ def get_rule(rule_id: str) -> Rule:
         raise KeyError(f"unknown rule id {rule_id!r}") from None
 
 
+def account_blockers(findings) -> list[str]:
+    """The rule ids of the findings that block the migration of every address alike (FLX401)."""
+    _load()
+    return sorted({f.rule_id for f in findings if (r := _REGISTRY.get(f.rule_id)) and r.account_wide
+                   and r.blocks_migration})
+
+
 def rule_ids() -> frozenset[str]:
     _load()
     return frozenset(_REGISTRY)
