@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flexaudit.api.paging import fetch_record, list_records, path_segment
+from flexaudit.api.paging import list_records, path_segment
 from flexaudit.model.inventory import ChannelSummary, ChatService
 from flexaudit.scan.interface import Needed, ScanContext, Scanned
 from flexaudit.scan.records import from_record, string
@@ -18,31 +18,32 @@ PROGRESS_EVERY = 10_000
 
 
 def scan_chat(ctx: ScanContext, needed: Needed) -> Scanned:
-    config, flows = needed["flex_configuration"], needed["flex_flows"] or []
-    flex_chat = config.chat_service_instance_sid if config else None
-    others = sorted({f.chat_service_sid for f in flows if f.chat_service_sid} - {flex_chat})
-    # The other services are read while the Flex one is still paging, not after it.
-    services = ctx.fetch_all(lambda sid: read_chat_service(ctx, sid), ([flex_chat] if flex_chat else []) + others)
-    error = None if config else "the Flex configuration could not be read, so the Flex chat service is unknown"
-    return Scanned([s for s in services if s is not None], error)
-
-
-def read_chat_service(ctx: ScanContext, service_sid: str) -> ChatService | None:
-    """None when the service does not exist (a flow or the configuration points at a deleted one)."""
     version = ctx.client.chat.v2
-    base = f"/Services/{path_segment(service_sid)}"
-    found = fetch_record(version, base, missing_ok=True)
-    if found is None:
-        return None
+    # One list says which services exist and their names, while the Flex
+    # configuration (which names the Flex one) is still on its way.
+    existing = {r.get("sid"): r for r in list_records(version, "/Services", {"PageSize": PAGE_SIZE})}
+    config = needed["flex_configuration"]
+    flex_chat = config.chat_service_instance_sid if config else None
+    first = [ctx.fanout.submit(read_channels, ctx, existing[flex_chat])] if flex_chat in existing else []
+    # The other services a Flex Flow uses are read while the Flex one is still paging.
+    others = sorted({f.chat_service_sid for f in needed["flex_flows"] or [] if f.chat_service_sid} - {flex_chat})
+    rest = ctx.fetch_all(lambda sid: read_channels(ctx, existing[sid]), [s for s in others if s in existing])
+    error = None if config else "the Flex configuration could not be read, so the Flex chat service is unknown"
+    return Scanned([f.result() for f in first] + rest, error)
+
+
+def read_channels(ctx: ScanContext, service: dict) -> ChatService:
+    """The service with its channels counted (a service a flow names but the account lacks is left out)."""
+    sid = string(service.get("sid")) or ""
     summary = ChannelSummary()
-    channels = list_records(version, f"{base}/Channels", {"Type": CHANNEL_TYPES, "PageSize": PAGE_SIZE},
-                            executor=ctx.prefetch)
+    channels = list_records(ctx.client.chat.v2, f"/Services/{path_segment(sid)}/Channels",
+                            {"Type": CHANNEL_TYPES, "PageSize": PAGE_SIZE})
     for channel in channels:
         count_channel(summary, string(channel.get("type")) or "unknown", channel.get("attributes"))
         if summary.total % PROGRESS_EVERY == 0:
-            ctx.progress(f"chat service {service_sid}: {summary.total} channels so far")
-    ctx.progress(f"chat service {service_sid}: {summary.total} channels")
-    return from_record(ChatService, found, sid=string(found.get("sid")) or service_sid, channels=summary)
+            ctx.progress(f"chat service {sid}: {summary.total} channels so far")
+    ctx.progress(f"chat service {sid}: {summary.total} channels")
+    return from_record(ChatService, service, channels=summary)
 
 
 def count_channel(summary: ChannelSummary, channel_type: str, raw_attributes) -> None:

@@ -10,6 +10,6 @@ PAGE_SIZE = 1000
 
 def scan_flex_flows(ctx: ScanContext, needed: Needed) -> Scanned:
     flows = [from_record(FlexFlow, f, date_created=timestamp(f.get("date_created")))
-             for f in list_records(ctx.client.flex_api.v1, "/FlexFlows", {"PageSize": PAGE_SIZE}, executor=ctx.prefetch)]
+             for f in list_records(ctx.client.flex_api.v1, "/FlexFlows", {"PageSize": PAGE_SIZE})]
     ctx.progress(f"flex flows: {len(flows)}")
     return Scanned(flows)

@@ -28,9 +28,6 @@ class ScanContext:
     # list one pool's numbers): waiting inside the pool could deadlock it.
     fanout: Executor
     progress: Callable[[str], None]
-    # Fetches of the next page of a long list (see api/paging.py): leaves only, and a
-    # pool of their own, because the streams that wait on them run in `fanout`.
-    prefetch: Executor | None = None
 
     def fetch_all(self, fn, items):
         """fn(item) for every item, concurrently; results in item order."""

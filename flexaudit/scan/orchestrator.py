@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
+from collections.abc import Mapping
 from typing import Callable
 
 from twilio.base.exceptions import TwilioRestException
@@ -56,8 +57,8 @@ def run_scan(
         futures: dict[str, Future] = {}
         for family in FAMILY_TABLE:
             ctx = ScanContext(client=client, account_sid=account_sid, progress=progress,
-                              **(pools.chain if family.chain else pools.others))
-            futures[family.name] = pools.families.submit(_run, family, ctx, futures)
+                              fanout=pools.chain if family.chain else pools.fanout)
+            futures[family.name] = pools.families.submit(family.scan, ctx, _Needed(family, futures))
         unauthorized = _collect(inventory, futures, progress)
     except BaseException:
         # Ctrl-C: do not wait for requests still in flight (each may take a full timeout).
@@ -72,40 +73,48 @@ def run_scan(
 
 
 class _Pools:
-    """Threads for the families, their fan-out requests and their next pages.
+    """Threads for the families and for their fan-out requests.
 
-    The chain family gets fan-out and prefetch threads of its own whose requests
-    the transport sends ahead of queued ones (see GuardedHttpClient.urgent_thread).
+    The chain family gets fan-out threads of its own whose requests the
+    transport sends ahead of queued ones (see GuardedHttpClient.urgent_thread).
     """
 
     def __init__(self, client: Client, workers: int):
         self.families = ThreadPoolExecutor(max_workers=len(FAMILY_TABLE), thread_name_prefix="family")
-        self.others = {
-            "fanout": ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fanout"),
-            "prefetch": ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefetch"),
-        }
-        urgent = getattr(client.http_client, "urgent_thread", None)
-        self.chain = {
-            "fanout": ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chain", initializer=urgent),
-            "prefetch": ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chain-next", initializer=urgent),
-        }
+        self.fanout = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fanout")
+        self.chain = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chain",
+                                        initializer=getattr(client.http_client, "urgent_thread", None))
 
     def shutdown(self, wait: bool) -> None:
-        for pool in (self.families, *self.others.values(), *self.chain.values()):
+        for pool in (self.families, self.fanout, self.chain):
             pool.shutdown(wait=wait, cancel_futures=not wait)
 
 
-def _run(family: Family, ctx: ScanContext, futures: dict[str, Future]) -> Scanned:
-    needed = {name: _value(futures[name]) for name in family.needs}
-    return family.scan(ctx, needed)
+class _Needed(Mapping):
+    """The values of the families a row needs, each waited for when the scanner reads it.
 
+    A scanner can so start on what it has (the chat chain on the Flex
+    configuration) while a family it reads later (the Flex Flows) is still on
+    its way. A family that could not be read reads as None.
+    """
 
-def _value(future: Future):
-    """The value of a family read earlier, or None when it could not be read."""
-    try:
-        return future.result().value
-    except Exception:  # noqa: BLE001 - its own coverage entry reports the failure
-        return None
+    def __init__(self, family: Family, futures: dict[str, Future]):
+        self._names = family.needs
+        self._futures = futures
+
+    def __getitem__(self, name: str):
+        if name not in self._names:
+            raise KeyError(f"{name} is not among the families this scanner's row needs")
+        try:
+            return self._futures[name].result().value
+        except Exception:  # noqa: BLE001 - its own coverage entry reports the failure
+            return None
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def _collect(inventory: Inventory, futures: dict[str, Future], progress) -> int:

@@ -11,6 +11,6 @@ PAGE_SIZE = 1000
 def scan_phone_numbers(ctx: ScanContext, needed: Needed) -> Scanned:
     uri = f"/Accounts/{path_segment(ctx.account_sid)}/IncomingPhoneNumbers.json"
     numbers = [from_record(PhoneNumber, pn, capabilities=capabilities(pn.get("capabilities")))
-               for pn in list_records(ctx.client.api.v2010, uri, {"PageSize": PAGE_SIZE}, executor=ctx.prefetch)]
+               for pn in list_records(ctx.client.api.v2010, uri, {"PageSize": PAGE_SIZE})]
     ctx.progress(f"phone numbers: {len(numbers)}")
     return Scanned(numbers)

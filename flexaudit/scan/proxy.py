@@ -16,7 +16,7 @@ def scan_proxy_services(ctx: ScanContext, needed: Needed) -> Scanned:
     services = [from_record(ProxyService, s)
                 for s in list_records(ctx.client.proxy.v1, "/Services", {"PageSize": PAGE_SIZE})]
     # Pools and session streams of every service all start at once.
-    pools = [ctx.fanout.submit(pool_numbers, ctx.client.proxy.v1, s.sid, ctx.prefetch) for s in services]
+    pools = [ctx.fanout.submit(pool_numbers, ctx.client.proxy.v1, s.sid) for s in services]
     sessions = [ctx.fanout.submit(summarize_sessions, ctx, s.sid) for s in services]
     for service, pool, summary in zip(services, pools, sessions):
         service.phone_numbers = pool.result()
@@ -28,7 +28,7 @@ def scan_proxy_services(ctx: ScanContext, needed: Needed) -> Scanned:
 def summarize_sessions(ctx: ScanContext, service_sid: str) -> SessionSummary:
     summary = SessionSummary()
     sessions = list_records(ctx.client.proxy.v1, f"/Services/{path_segment(service_sid)}/Sessions",
-                            {"PageSize": PAGE_SIZE}, executor=ctx.prefetch)
+                            {"PageSize": PAGE_SIZE})
     for session in sessions:
         status = string(session.get("status")) or "unknown"
         summary.total += 1

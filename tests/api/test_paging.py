@@ -1,58 +1,14 @@
-"""The mechanics under the scan's longest chain: page prefetching and the urgent lane."""
+"""Reading lists and records, and the urgent lane the scan's longest chain takes."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from flexaudit.api.transport import AdaptiveLimiter
-from flexaudit.api.paging import prefetching_stream
-
-
-class FakePage:
-    """Quacks like twilio.base.page.Page: iterable records, next_page()."""
-
-    def __init__(self, n, last, fail_at=None, fetched=None):
-        self.n, self.last, self.fail_at, self.fetched = n, last, fail_at, fetched if fetched is not None else []
-
-    def __iter__(self):
-        return iter([f"r{self.n}.{i}" for i in range(3)])
-
-    def next_page(self):
-        if self.n + 1 == self.fail_at:
-            raise RuntimeError(f"page {self.fail_at} failed")
-        if self.n == self.last:
-            return None
-        self.fetched.append(self.n + 1)
-        return FakePage(self.n + 1, self.last, self.fail_at, self.fetched)
-
-
-@pytest.mark.parametrize("pool", [None, "threads"])
-def test_every_record_once_in_order(pool):
-    with ThreadPoolExecutor(2) as executor:
-        records = list(prefetching_stream(FakePage(0, 9), executor if pool else None))
-    assert records == [f"r{n}.{i}" for n in range(10) for i in range(3)]
-
-
-def test_a_failing_page_raises_in_the_consumer_after_the_earlier_records():
-    seen = []
-    with ThreadPoolExecutor(2) as executor, pytest.raises(RuntimeError, match="page 4 failed"):
-        for record in prefetching_stream(FakePage(0, 9, fail_at=4), executor):
-            seen.append(record)
-    assert seen == [f"r{n}.{i}" for n in range(4) for i in range(3)]
-
-
-def test_stopping_early_releases_the_producer():
-    fetched = []
-    with ThreadPoolExecutor(2) as executor:
-        stream = prefetching_stream(FakePage(0, 10_000, fetched=fetched), executor, ahead=2)
-        assert next(stream) == "r0.0"
-        stream.close()
-    assert len(fetched) < 10  # it stopped fetching instead of running to the end
 
 
 def test_urgent_requests_go_before_queued_normal_ones():
