@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import math
 import types
 import typing
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from flexaudit.model.inventory import SCHEMA_VERSION, SNAPSHOT_KIND, Inventory
@@ -28,12 +30,98 @@ def inventory_to_dict(inventory: Inventory) -> dict:
 
 
 def dumps(inventory: Inventory) -> str:
-    """The file's text: indented JSON of `inventory_to_dict(inventory)`, and a final newline.
+    """The file's text: byte for byte what `json.dumps(inventory_to_dict(inventory),
+    indent=2, ensure_ascii=False)` writes, and a final newline."""
+    # json.dumps falls back to its pure-Python encoder whenever it indents, and
+    # that encoder hands every token up through one generator per nesting
+    # level; writing into one list instead takes a third of the time. vars()
+    # reads the dataclasses as they are, without dataclasses.asdict's deep copies.
+    out: list[str] = []
+    _write_value({"kind": SNAPSHOT_KIND, **vars(inventory)}, out, "\n")
+    out.append("\n")
+    return "".join(out)
 
-    `default=vars` serialises each dataclass as its fields, as asdict would, without
-    asdict's deep copy of a whole large inventory first.
-    """
-    return json.dumps({"kind": SNAPSHOT_KIND, **vars(inventory)}, default=vars, indent=2, ensure_ascii=False) + "\n"
+
+# The writer below follows json.encoder's indenting encoder (type checks in its
+# order, its float and key spellings) so that the text stays identical.
+_INDENT = "  "
+_INFINITY = float("inf")
+
+
+def _write_value(value: object, out: list[str], newline: str) -> None:
+    """Append `value` as indented JSON; `newline` is a line break plus the current indentation."""
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_json_float(value))
+    elif isinstance(value, (list, tuple)):
+        _write_array(value, out, newline)
+    elif isinstance(value, dict):
+        _write_object(value, out, newline)
+    else:  # a dataclass of the inventory
+        _write_value(vars(value), out, newline)
+
+
+def _write_array(items: list | tuple, out: list[str], newline: str) -> None:
+    if not items:
+        out.append("[]")
+        return
+    inner = newline + _INDENT
+    separator = "[" + inner
+    for item in items:
+        out.append(separator)
+        _write_value(item, out, inner)
+        separator = "," + inner
+    out.append(newline + "]")
+
+
+def _write_object(members: dict, out: list[str], newline: str) -> None:
+    if not members:
+        out.append("{}")
+        return
+    inner = newline + _INDENT
+    separator = "{" + inner
+    for key, value in members.items():
+        out.append(separator)
+        out.append(encode_basestring(_json_key(key)))
+        out.append(": ")
+        _write_value(value, out, inner)
+        separator = "," + inner
+    out.append(newline + "}")
+
+
+def _json_float(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def _json_key(key: object) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float):
+        return _json_float(key)
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
 
 
 def save(inventory: Inventory, path: Path) -> None:
