@@ -11,7 +11,7 @@ import click
 from flexaudit.exits import Failure
 
 from flexaudit.emulator.faults import FAMILIES
-from flexaudit.emulator.scenario import ScenarioError, demo_scenario_path, load_scenario
+from flexaudit.emulator.scenario import BUNDLED_SCENARIOS, ScenarioError, bundled_scenario_path, load_scenario
 from flexaudit.emulator.server import Emulator
 
 
@@ -71,8 +71,9 @@ def _stop_on_sigterm() -> None:
 
 
 @click.command("emulator")
-@click.option("--scenario", "scenario_name", default="demo", show_default=True, metavar="demo|PATH",
-              help="The bundled demo account, or a scenario JSON file (flexaudit/emulator/SCENARIOS.md).")
+@click.option("--scenario", "scenario_name", default="demo", show_default=True, metavar="demo|fleet|PATH",
+              help="A bundled scenario (demo: the demo account; fleet: a parent with four subaccounts), "
+                   "or a scenario JSON file (flexaudit/emulator/SCENARIOS.md).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")
 @click.option("--latency-ms", type=click.FloatRange(min=0), default=0, help="Delay before every answer.")
@@ -114,7 +115,7 @@ def emulator_command(ctx, scenario_name, port, latency_ms, fault_rate, fault_see
                      hang_seconds, request_log, allow_writes, self_page, page_cycle, endless_pages, next_page_url,
                      trickle_bps, gzip_inflate, redirect, retry_after, retry_after_times):
     """Serve the local Twilio API emulator (fake local data) until Ctrl-C."""
-    source = demo_scenario_path() if scenario_name == "demo" else scenario_name
+    source = bundled_scenario_path(scenario_name) if scenario_name in BUNDLED_SCENARIOS else scenario_name
     try:
         scenario = load_scenario(source)
         emulator = Emulator(scenario, port=port, latency_ms=latency_ms, fault_rate=fault_rate,
@@ -130,6 +131,8 @@ def emulator_command(ctx, scenario_name, port, latency_ms, fault_rate, fault_see
     click.echo(f"flexaudit emulator serving {emulator.base_url} "
                f"account_sid={emulator.account_sid} auth_token={emulator.auth_token}"
                f"{' writes=allowed' if allow_writes else ''} (Ctrl-C stops)")
+    for sid, token in emulator.subaccounts.items():
+        click.echo(f"  subaccount account_sid={sid} auth_token={token}")
     try:
         while True:
             time.sleep(3600)

@@ -22,7 +22,10 @@ from flexaudit.emulator.faults import FaultSettings
 from flexaudit.emulator.messages import MessageError, MessageList, load_messages, parse_instant
 from flexaudit.emulator.serverless import Serverless, ServerlessError, load_serverless
 
-_DEMO = Path(__file__).parent / "scenarios" / "demo.json"
+_BUNDLED = Path(__file__).parent / "scenarios"
+_DEMO = _BUNDLED / "demo.json"
+# Bundled scenarios by name: the demo account, and a parent with four subaccounts.
+BUNDLED_SCENARIOS = ("demo", "fleet")
 
 # An account to use when a scenario states none: the smallest scenario is {}.
 DEFAULT_ACCOUNT_SID = "AC" + hashlib.md5(b"flexaudit emulator account").hexdigest()
@@ -37,6 +40,12 @@ class ScenarioError(ValueError):
 
 def demo_scenario_path() -> Path:
     return _DEMO
+
+
+def bundled_scenario_path(name: str) -> Path:
+    if name not in BUNDLED_SCENARIOS:
+        raise ScenarioError(f"no bundled scenario {name!r} (bundled: {', '.join(BUNDLED_SCENARIOS)})")
+    return _BUNDLED / f"{name}.json"
 
 
 @dataclass(frozen=True)
