@@ -166,7 +166,7 @@ def _instant(stated: dict, key: str, here: str) -> datetime:
     value = stated.get(key)
     try:
         return parse_instant(value)
-    except (TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):
         raise MessageError(f"{here}.{key} must be an ISO 8601 date-time like 2026-10-02T14:03:11Z, "
                            f"got {value!r}") from None
 
