@@ -43,7 +43,7 @@ def sdk_client(emulator: Emulator, token: str | None = None, **http_options):
 
 
 # Tests that send writes on purpose, straight to the emulator, to prove it refuses them.
-_WRITES_ON_PURPOSE = {"test_emulator_http.py"}
+_WRITES_ON_PURPOSE = {"test_emulator_http.py", "test_emulator_writes.py"}
 
 
 @pytest.fixture(autouse=True)
