@@ -34,7 +34,9 @@ def _scenario() -> dict:
          },
          "environments": [{"unique_name": "production", "build": "current"},
                           {"unique_name": "staging", "build": "current"},
-                          {"unique_name": "dev", "build": "old", "variables": {"DB_PASSWORD": "FAKE-SECRET-db"}},
+                          {"unique_name": "dev", "build": "old",
+                           "variables": {"DB_PASSWORD": "FAKE-SECRET-db", "CRM_TOKEN": "FAKE-SECRET-crm",
+                                         "REGION": "us1"}},
                           {"unique_name": "sandbox"}]},
         {"sid": ZS_EMPTY, "unique_name": "nothing-deployed"},
     ]
@@ -115,10 +117,13 @@ def test_variables_are_served_with_a_recognisable_fake_secret_and_logged(emu):
     before = len(emu.requests)
     default = get(emu, f"/v1/Services/{ZS}/Environments/{environments[0]['sid']}/Variables").json()["variables"]
     assert [v["value"] for v in default] == [f"{FAKE_SECRET_PREFIX}{environments[0]['sid']}"]
-    stated = get(emu, f"/v1/Services/{ZS}/Environments/{environments[2]['sid']}/Variables").json()["variables"]
-    assert [(v["key"], v["value"]) for v in stated] == [("DB_PASSWORD", "FAKE-SECRET-db")]
+    path = f"/v1/Services/{ZS}/Environments/{environments[2]['sid']}/Variables"
+    first = get(emu, path, PageSize=2).json()
+    stated = first["variables"] + get(emu, "/v1" + first["meta"]["next_page_url"].split("/v1", 1)[1]).json()["variables"]
+    assert [(v["key"], v["value"]) for v in stated] == [
+        ("DB_PASSWORD", "FAKE-SECRET-db"), ("CRM_TOKEN", "FAKE-SECRET-crm"), ("REGION", "us1")]
     logged = [r for r in emu.requests[before:] if r["path"].endswith("/Variables")]
-    assert len(logged) == 2 and all(r["sub"] == "serverless" and r["status"] == 200 for r in logged)
+    assert len(logged) == 3 and all(r["sub"] == "serverless" and r["status"] == 200 for r in logged)
 
 
 @pytest.mark.parametrize("path", [
