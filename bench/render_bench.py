@@ -4,7 +4,7 @@ Builds the large inventory straight from the generator's scenario (the same
 plain data the scanners would produce: channel and session summaries, Studio
 definitions of the flows Flex Flows point at), or with --scan by scanning the
 account through an in-process emulator (no latency). Then times
-`flexaudit.audit.audit(inventory, as_of)` and every renderer in
+`flexaudit.commands.pipeline.audit(inventory, as_of)` and every renderer in
 `flexaudit.report.RENDERERS`. Target: < 5 s in total.
 
     python bench/render_bench.py                 # large, inventory built directly
@@ -26,9 +26,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from flexaudit import __version__, snapshot  # noqa: E402
+from flexaudit import __version__  # noqa: E402
+from flexaudit.model import snapshot  # noqa: E402
 from flexaudit.emulator.synthetic import PRESETS, generate_preset  # noqa: E402
-from flexaudit.inventory import (FAMILIES, Account, AddressConfiguration, ChannelSummary, ChatService,  # noqa: E402
+from flexaudit.model.inventory import (FAMILIES, Account, AddressConfiguration, ChannelSummary, ChatService,  # noqa: E402
                                  ConversationsConfiguration, FamilyCoverage, FlexConfiguration, FlexFlow, Inventory,
                                  MessagingService, PhoneNumber, PoolNumber, ProxyService, SessionSummary, StudioFlow,
                                  TaskChannel, TaskRouterWorkspace, Workflow)
@@ -128,7 +129,7 @@ def inventory_from_scenario(scenario: dict) -> Inventory:
 
 
 def inventory_from_scan(scenario: dict) -> Inventory:
-    from flexaudit.client import GuardedHttpClient, make_client
+    from flexaudit.api.transport import GuardedHttpClient, make_client
     from flexaudit.emulator import Emulator
     from flexaudit.scan.orchestrator import run_scan
     from flexaudit.settings import Credentials, Target
@@ -137,7 +138,7 @@ def inventory_from_scan(scenario: dict) -> Inventory:
         creds = Credentials(emu.account_sid, emu.account_sid, emu.auth_token, "auth_token")
         http = GuardedHttpClient(api_base_url=emu.base_url, concurrency=8)
         return run_scan(make_client(creds, Target(api_base_url=emu.base_url), http), emu.account_sid,
-                        fanout_workers=16)
+                        concurrency=8)
 
 
 def _timed(fn, repeat: int):
@@ -160,10 +161,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        from flexaudit.audit import audit
+        from flexaudit.commands.pipeline import audit
         from flexaudit.report import RENDERERS
     except ImportError as exc:
-        print(f"render_bench: flexaudit.audit / flexaudit.report.RENDERERS not available yet ({exc})", file=sys.stderr)
+        print(f"render_bench: flexaudit.commands.pipeline / flexaudit.report.RENDERERS not available yet ({exc})", file=sys.stderr)
         return 2
 
     as_of = date.fromisoformat(args.as_of)

@@ -124,8 +124,8 @@ def run_child(argv: list[str], env: dict | None = None, timeout: float = 900) ->
 
 def cli_ready() -> tuple[bool, str]:
     """Whether `flexaudit scan` can run end to end (rules and report packages present)."""
-    probe = subprocess.run([sys.executable, "-c", "import flexaudit.audit, flexaudit.output, "
-                            "flexaudit.commands.finish, flexaudit.report.terminal"],
+    probe = subprocess.run([sys.executable, "-c", "import flexaudit.commands.pipeline, flexaudit.report.write, "
+                            "flexaudit.report.terminal"],
                            capture_output=True, text=True, cwd=REPO)
     return probe.returncode == 0, (probe.stderr.strip().splitlines() or [""])[-1]
 
@@ -141,15 +141,15 @@ def scan_argv(mode: str, emu: EmulatorProcess, out_dir: Path, concurrency: int, 
 
 def child_run_scan(base_url: str, account_sid: str, token: str, out_dir: str, concurrency: str) -> int:
     """Fallback scanner child while the CLI cannot run: the same client and run_scan as `flexaudit scan`."""
-    from flexaudit import snapshot
-    from flexaudit.client import GuardedHttpClient, make_client
+    from flexaudit.model import snapshot
+    from flexaudit.api.transport import GuardedHttpClient, make_client
     from flexaudit.scan.orchestrator import run_scan
     from flexaudit.settings import Credentials, Target
 
     creds = Credentials(account_sid, account_sid, token, "auth_token")
     http = GuardedHttpClient(api_base_url=base_url, concurrency=int(concurrency))
     client = make_client(creds, Target(api_base_url=base_url), http)
-    inventory = run_scan(client, account_sid, fanout_workers=2 * int(concurrency))
+    inventory = run_scan(client, account_sid, concurrency=int(concurrency))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     (Path(out_dir) / "flexaudit-inventory.json").write_text(snapshot.dumps(inventory), encoding="utf-8")
     return 0

@@ -6,7 +6,6 @@ credential / input-file error, 3 scan incomplete. When several apply: 2, 1, 3, 0
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import sys
@@ -16,9 +15,10 @@ from pathlib import Path
 import click
 
 from flexaudit import __version__
+from flexaudit.commands.options import FORMATS, OutputOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
+from flexaudit.settings import SettingsError, resolve_credentials, resolve_target
 
-FORMATS = ("md", "html", "json", "csv")
 SEVERITY_NAMES = ("info", "low", "medium", "high", "critical")
 
 
@@ -102,6 +102,11 @@ def _output_options(fn):
     return fn
 
 
+def _output(output_dir, formats, fail_on, as_of, suppressions, quiet) -> OutputOptions:
+    return OutputOptions(output_dir=output_dir, formats=tuple(formats) or FORMATS, fail_on=fail_on,
+                         as_of=_parse_as_of(as_of), suppressions=suppressions, quiet=quiet)
+
+
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flexaudit")
 def cli():
@@ -124,29 +129,27 @@ def cli():
               help="Seconds to wait for one response before retrying it.")
 @_output_options
 def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo, concurrency, timeout,
-         output_dir, formats, fail_on, as_of, suppressions, quiet):
+         **output):
     """Scan one account (or --demo), evaluate the rules, write the reports."""
     from flexaudit.commands.scan import run_scan_command
 
-    return run_scan_command(
-        account_sid=account_sid, auth_token=auth_token, api_key=api_key, api_secret=api_secret,
-        region=region, edge=edge, api_base_url=api_base_url, demo=demo, concurrency=concurrency,
-        timeout=timeout, output_dir=output_dir, formats=formats or FORMATS, fail_on=fail_on,
-        as_of=_parse_as_of(as_of), suppressions=suppressions, quiet=quiet,
-    )
+    try:
+        credentials = None if demo else resolve_credentials(account_sid, auth_token, api_key, api_secret)
+        target = resolve_target(region, edge, api_base_url)
+    except SettingsError as exc:
+        raise Failure(str(exc)) from None
+    return run_scan_command(ScanOptions(credentials=credentials, target=target, concurrency=concurrency,
+                                        timeout=timeout, output=_output(**output)))
 
 
 @cli.command()
 @click.argument("snapshot_path", metavar="SNAPSHOT.json", type=click.Path(path_type=Path))
 @_output_options
-def report(snapshot_path, output_dir, formats, fail_on, as_of, suppressions, quiet):
+def report(snapshot_path, **output):
     """Re-run the rules and render reports from a saved inventory, offline."""
     from flexaudit.commands.report import run_report_command
 
-    return run_report_command(
-        snapshot_path=snapshot_path, output_dir=output_dir, formats=formats or FORMATS, fail_on=fail_on,
-        as_of=_parse_as_of(as_of), suppressions=suppressions, quiet=quiet,
-    )
+    return run_report_command(ReportOptions(snapshot=snapshot_path, output=_output(**output)))
 
 
 @cli.command()
@@ -160,33 +163,13 @@ def rules(fmt):
 
 
 def main(argv=None):
-    """The console script (and `python -m flexaudit`).
-
-    Once the command is over, leave without the interpreter's teardown: freeing
-    every module and object of a large scan one at a time takes a tenth of a
-    second or more, and nothing is left to clean up (report files are closed,
-    the child process that wrote some of them is reaped, flexaudit registers no
-    atexit work).
-
-    The garbage collector runs rarely: a run's objects (inventory, report) live
-    until the files are written, and its garbage is freed by reference counting;
-    at Python's default thresholds the collector's passes over them cost about
-    0.15 s of a medium scan and freed next to nothing.
-    """
-    gc.set_threshold(50_000, 20, 100)
+    """The console script (and `python -m flexaudit`)."""
     try:
         cli.main(args=argv)
-        code = EXIT_OK
-    except SystemExit as exc:
-        code = exc.code
-    if code is None:
-        code = EXIT_OK
-    elif not isinstance(code, int):  # sys.exit("message"), as Python itself would show it
-        print(code, file=sys.stderr)
-        code = 1
-    for stream in (sys.stdout, sys.stderr):
+    finally:
         try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass  # a closed pipe (flexaudit rules | head): nothing more can be said there
-    os._exit(code)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # `flexaudit rules | head`: the reader left. As Python's documentation advises,
+            # point stdout at /dev/null so the interpreter's own flush at exit stays quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,12 +1,13 @@
 """Per-address readiness for Flex Conversations and the migration plan.
 
 One `AddressPlan` per Flex Flow (legacy address), ordered by flow sid
-(rules.md "Address readiness"):
+(rules.md "Address readiness"). What a finding means for readiness is its
+rule's metadata (`readiness`, `account_wide`, `blocker_fix`):
 
-- `blocked` if FLX401 (account-wide) or FLX201, FLX403 or FLX405 is on the flow;
-- `needs-work` if any other 1xx/2xx/4xx finding (except FLX106) is on the flow,
-  on its number (the IncomingPhoneNumber its contact identity names) or on the
-  Studio flow behind it;
+- `blocked` if a rule that blocks migration names the flow, or an account-wide
+  one fired;
+- `needs-work` if a rule marked as work to do names the flow, its number (the
+  IncomingPhoneNumber its contact identity names) or the Studio flow behind it;
 - `ready` otherwise.
 
 Readiness follows the findings only. When a family the 1xx/2xx/4xx rules read
@@ -32,10 +33,10 @@ import re
 import shlex
 from urllib.parse import quote
 
-from flexaudit.findings import AddressPlan, Finding
-from flexaudit.inventory import FAMILIES, FlexFlow, Inventory, PhoneNumber
-from flexaudit.numbers import normalize_number, whatsapp_address
-from flexaudit.rules.context import (
+from flexaudit.model.findings import AddressPlan, Finding
+from flexaudit.model.inventory import FAMILIES, FlexFlow, Inventory, PhoneNumber
+from flexaudit.analysis.phone import normalize_number, whatsapp_address
+from flexaudit.analysis.index import (
     NUMBER_CHANNELS,
     Context,
     channel,
@@ -44,7 +45,9 @@ from flexaudit.rules.context import (
     safe_url,
     text,
 )
-from flexaudit.studio import INCOMING_CONVERSATION_MESSAGE, INCOMING_MESSAGE, is_placeholder
+from flexaudit.analysis.studio_graph import INCOMING_CONVERSATION_MESSAGE, INCOMING_MESSAGE, is_placeholder
+from flexaudit.rules import Rule, all_rules, get_rule
+from flexaudit.rules.registry import WORK
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs-work", "blocked"
 
@@ -54,13 +57,6 @@ READY, NEEDS_WORK, BLOCKED = "ready", "needs-work", "blocked"
 # free text (names, identities) loses its backticks and line breaks.
 _TOKEN = re.compile(r"^[A-Za-z0-9_.:+/@%=,~#-]{1,200}$")
 _NAME_JUNK = re.compile(r"[^\w .:+#()-]+")
-# the order their fixes come in the plan: the account-wide one first
-BLOCKING_RULES = ("FLX401", "FLX201", "FLX403", "FLX405")
-ACCOUNT_BLOCKER = "FLX401"
-NOT_READINESS = {"FLX106"}
-# families whose gaps cannot hide a readiness finding (chat only feeds 3xx hygiene)
-IRRELEVANT_FAMILIES = ("account", "chat")
-READINESS_BLOCKS = ("1", "2", "4")
 
 
 def tok(value: object, placeholder: str) -> str:
@@ -87,13 +83,48 @@ def plan_addresses(inventory: Inventory, findings: list[Finding], context: Conte
     index: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         index.setdefault((f.resource_type, f.resource_sid), []).append(f)
-    account_blocked = any(f.rule_id == ACCOUNT_BLOCKER for f in findings)
-    gaps = [f for f in FAMILIES if f not in IRRELEVANT_FAMILIES and not inventory.is_complete(f)]
-    return [_Planner(ctx, flow, index, account_blocked, gaps).plan() for flow in ctx.flows]
+    rules = {r.id: r for r in all_rules()}
+    account_blockers = {f.rule_id for f in findings if f.rule_id in rules and rules[f.rule_id].account_wide
+                        and rules[f.rule_id].blocks_migration}
+    # A gap in a family that no readiness rule reads (chat: 3xx hygiene only) hides nothing here.
+    read_by_readiness = {family for r in rules.values() if r.readiness for family in r.families}
+    gaps = [f for f in FAMILIES if f in read_by_readiness and not inventory.is_complete(f)]
+    return [_Planner(ctx, flow, index, rules, account_blockers, gaps).plan() for flow in ctx.flows]
+
+
+class _FixValues(dict):
+    """The values a blocker's fix template may name, each computed when it is named."""
+
+    def __init__(self, planner: "_Planner"):
+        super().__init__()
+        self.planner = planner
+
+    def __missing__(self, key: str) -> str:
+        p = self.planner
+        if key == "account":
+            return p.ac_c
+        if key == "flex_flow":
+            return p.fo_c
+        if key == "studio_flow":
+            return p.fw_c or "FW<flow>"
+        if key == "studio_named":
+            return f"it names {plain(p.fw)}, which does not exist" if p.fw else "it names no Studio flow"
+        if key == "ui_version":
+            config = p.ctx.inventory.flex_configuration
+            return (plain(config.ui_version) if config else "") or "1.x"
+        if key == "task_workspace":
+            return plain(integ_text(p.flow, "workspace_sid"), "the Flex workspace")
+        if key == "task_workflow":
+            return plain(integ_text(p.flow, "workflow_sid"), "your workflow")
+        if key in ("send_to_flex_workflow", "send_to_flex_channel"):
+            workflow, task_channel = p.send_to_flex_targets()
+            return workflow if key == "send_to_flex_workflow" else task_channel
+        raise KeyError(f"a blocker fix names an unknown value {{{key}}}")
 
 
 class _Planner:
-    def __init__(self, ctx: Context, flow: FlexFlow, index: dict, account_blocked: bool, gaps: list[str]):
+    def __init__(self, ctx: Context, flow: FlexFlow, index: dict, rules: dict[str, Rule],
+                 account_blockers: set[str], gaps: list[str]):
         self.ctx = ctx
         self.gaps = gaps
         self.flow = flow
@@ -113,15 +144,14 @@ class _Planner:
             + (index.get(("phone_number", self.pn), []) if self.pn else [])
             + (index.get(("studio_flow", self.fw), []) if self.fw else [])
         )
-        ids = {f.rule_id for f in self.related}
-        if account_blocked:
-            ids.add(ACCOUNT_BLOCKER)
-        flow_ids = {f.rule_id for f in index.get(("flex_flow", self.fo), [])}
-        self.blockers = [r for r in BLOCKING_RULES if r in (flow_ids | ({ACCOUNT_BLOCKER} if account_blocked else set()))]
+        ids = {f.rule_id for f in self.related} | account_blockers
+        flow_ids = {f.rule_id for f in index.get(("flex_flow", self.fo), [])} | account_blockers
+        effect = {r: rules[r] for r in ids if r in rules}
+        # their fixes come first in the plan, the account-wide ones before the others
+        self.blockers = sorted((r for r in flow_ids if r in effect and effect[r].blocks_migration),
+                               key=lambda r: (not effect[r].account_wide, r))
         self.finding_ids = sorted(ids)
-        self.other_work = sorted(
-            r for r in ids if r[3] in READINESS_BLOCKS and r not in NOT_READINESS and r not in BLOCKING_RULES
-        )
+        self.other_work = sorted(r for r, rule in effect.items() if rule.readiness == WORK)
         self.inbound = flow.enabled is not False  # unknown counts as enabled: plan the full move
         self.sharing = ctx.flows_sharing(flow)
 
@@ -165,41 +195,7 @@ class _Planner:
     # ------------------------------------------------------------ blockers
 
     def blocker_step(self, rule_id: str) -> str:
-        return getattr(self, f"fix_{rule_id.lower()}")()
-
-    def fix_flx401(self) -> str:
-        config = self.ctx.inventory.flex_configuration
-        version = plain(config.ui_version) if config else ""
-        return (
-            f"Fix blocker FLX401 first (account-wide): account {self.ac_c} runs Flex UI "
-            f"{version or '1.x'}; migrate the 1.x plugins (`twilio flex:plugins:upgrade-plugin --ui-2 --install`) "
-            "and switch the account to Flex UI 2.x in Console > Flex > Admin > Versions."
-        )
-
-    def fix_flx201(self) -> str:
-        named = f"it names {plain(self.fw)}, which does not exist" if self.fw else "it names no Studio flow"
-        return (
-            f"Fix blocker FLX201: point Flex Flow {self.fo_c} at a real Studio flow ({named}): "
-            f"`twilio api:flex:v1:flex-flows:update --sid {self.fo_c} --integration.flow-sid FW<existing flow>`."
-        )
-
-    def fix_flx403(self) -> str:
-        ws = plain(integ_text(self.flow, "workspace_sid"), "the Flex workspace")
-        ww = plain(integ_text(self.flow, "workflow_sid"), "your workflow")
-        return (
-            f"Fix blocker FLX403: Conversations addresses do not support Flex Flow {self.fo_c}'s task integration "
-            f"(workspace {ws}, workflow {ww}); choose a Studio flow with Incoming Conversation > Send to Flex "
-            f"(workflow {ww}) or a webhook that creates Interactions (`POST https://flex-api.twilio.com/v1/Interactions`)."
-        )
-
-    def fix_flx405(self) -> str:
-        workflow, task_channel = self.send_to_flex_targets()
-        return (
-            f"Fix blocker FLX405: in Studio flow {self.fw_c or 'FW<flow>'}, connect the Trigger's Incoming Conversation "
-            f"(`incomingConversationMessage`) to a Send to Flex widget (workflow {workflow}, task channel {task_channel}) "
-            f"and publish it (`twilio api:studio:v2:flows:update --sid {self.fw_c or 'FW<flow>'} --status published --definition \"$(cat flow.json)\"` "
-            "or the Studio editor's Publish)."
-        )
+        return get_rule(rule_id).blocker_fix.format_map(_FixValues(self))
 
     def send_to_flex_targets(self) -> tuple[str, str]:
         """The workflow and task channel the legacy Send to Flex uses, to reuse on the new branch."""

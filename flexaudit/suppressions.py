@@ -26,11 +26,10 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from flexaudit.findings import Finding, WaiverResult
-from flexaudit.lifecycle import as_date
+from flexaudit.model.findings import RULE_ID, Finding, WaiverResult
+from flexaudit.model.lifecycle import as_date
 
 ENTRY_KEYS = ("rule", "resource", "reason", "expires")
-_RULE_ID = re.compile(r"^FLX\d{3}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -106,7 +105,7 @@ def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
 
     if rule is None:
         raise SuppressionsError(f"{where}: missing 'rule' (a rule id such as FLX106)")
-    if not isinstance(rule, str) or not _RULE_ID.match(rule.strip().upper()):
+    if not isinstance(rule, str) or not RULE_ID.match(rule.strip().upper()):
         raise SuppressionsError(f"{where}: 'rule' must be a rule id such as FLX106, got {rule!r}")
     rule = rule.strip().upper()
     if known is not None and rule not in known:

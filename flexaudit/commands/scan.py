@@ -8,56 +8,37 @@ from datetime import datetime, timezone
 
 import click
 
-from flexaudit.client import GuardedHttpClient, make_client
-from flexaudit.commands.prepare import load_suppressions, prepare_output_dir
+from flexaudit.api.transport import GuardedHttpClient, make_client
+from flexaudit.commands import pipeline
+from flexaudit.commands.options import ScanOptions
 from flexaudit.exits import Failure
-from flexaudit.output import default_output_dir
 from flexaudit.scan.orchestrator import CredentialsRejected, run_scan
-from flexaudit.settings import Credentials, SettingsError, Target, resolve_credentials, resolve_target
+from flexaudit.settings import Credentials, Target
 
 
-def run_scan_command(*, account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo,
-                     concurrency, timeout, output_dir, formats, fail_on, as_of, suppressions, quiet) -> int:
+def run_scan_command(options: ScanOptions) -> int:
     started = datetime.now(timezone.utc)
-    waivers = load_suppressions(suppressions)
-    with _target(demo, account_sid, auth_token, api_key, api_secret, region, edge, api_base_url) as (creds, target):
-        out_dir = output_dir or default_output_dir(creds.account_sid, started)
-        prepare_output_dir(out_dir, formats, with_inventory=True)
-        http = GuardedHttpClient(api_base_url=target.api_base_url, concurrency=concurrency, timeout=timeout)
-        client = make_client(creds, target, http)
-        progress = _progress_printer(quiet)
+    waivers = pipeline.load_waivers(options.output.suppressions)
+    with _account(options) as (creds, target):
+        out_dir = pipeline.output_dir(options.output, creds.account_sid, started, with_inventory=True)
+        http = GuardedHttpClient(api_base_url=target.api_base_url, concurrency=options.concurrency,
+                                 timeout=options.timeout)
+        progress = _progress_printer(options.output.quiet)
         try:
-            inventory = run_scan(client, creds.account_sid, fanout_workers=2 * concurrency, progress=progress,
-                                 while_waiting=_load_reporting)
+            inventory = run_scan(make_client(creds, target, http), creds.account_sid,
+                                 concurrency=options.concurrency, progress=progress)
         except CredentialsRejected as exc:
             raise Failure(str(exc)) from None
         finally:
             progress(None)
-    from flexaudit.commands.finish import finish
-
-    return finish(inventory, as_of=as_of, waivers=waivers, out_dir=out_dir, formats=formats, fail_on=fail_on,
-                  quiet=quiet, write_inventory=True)
-
-
-def _load_reporting() -> None:
-    """Import the rules and the renderers and compile the templates (about 0.1 s of CPU).
-
-    The scan needs none of it until its last answer, so it is not loaded before
-    the first request, but while the chat chain runs alone (run_scan's while_waiting).
-    """
-    from flexaudit.commands import finish  # noqa: F401
-    from flexaudit.report import RENDERERS  # noqa: F401
+    return pipeline.finish(inventory, options.output, out_dir, waivers, write_inventory=True)
 
 
 @contextlib.contextmanager
-def _target(demo, account_sid, auth_token, api_key, api_secret, region, edge, api_base_url):
-    if not demo:
-        try:
-            creds = resolve_credentials(account_sid, auth_token, api_key, api_secret)
-            target = resolve_target(region, edge, api_base_url)
-        except SettingsError as exc:
-            raise Failure(str(exc)) from None
-        yield creds, target
+def _account(options: ScanOptions):
+    """The credentials and target to scan: the user's, or the demo account's."""
+    if options.credentials is not None:
+        yield options.credentials, options.target
         return
     # The demo account is served in-process on loopback and scanned through the
     # very same client and scanners as a live account.

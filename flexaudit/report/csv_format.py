@@ -11,7 +11,7 @@ import csv
 import io
 import re
 
-from flexaudit.report.files import REPORT_FILES
+from flexaudit.report.write import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import Report, one_line
 

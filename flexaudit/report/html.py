@@ -20,7 +20,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from flexaudit.report.files import REPORT_FILES
+from flexaudit.report.write import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import READINESS_LABELS, Report, one_line, step_segments
 from flexaudit.report.templating import template_environment

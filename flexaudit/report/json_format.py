@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from flexaudit.report.files import REPORT_FILES
+from flexaudit.report.write import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import Report, report_to_dict
 

@@ -31,8 +31,8 @@ from urllib.parse import quote
 
 import jinja2
 
-from flexaudit.findings import AddressPlan, Severity
-from flexaudit.report.files import FULL_DETAIL_FILES, REPORT_FILES
+from flexaudit.model.findings import AddressPlan, Severity
+from flexaudit.report.write import FULL_DETAIL_FILES, REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import Report, RuleGroup, one_line, step_segments
 from flexaudit.report.templating import template_environment

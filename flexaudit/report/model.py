@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator, Sequence
 
-from flexaudit.findings import (
+from flexaudit.model.findings import (
     SEVERITIES_DESC,
     AddressPlan,
     CoverageEntry,
@@ -26,8 +26,8 @@ from flexaudit.findings import (
     Severity,
     WaiverResult,
 )
-from flexaudit.inventory import FAMILIES, Inventory
-from flexaudit.lifecycle import PROGRAMMABLE_CHAT_EOL, as_date, days_until
+from flexaudit.model.inventory import FAMILIES, Inventory
+from flexaudit.model.lifecycle import PROGRAMMABLE_CHAT_EOL, as_date, days_until
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "flexaudit"

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from tabulate import tabulate
 
-from flexaudit.findings import Severity
+from flexaudit.model.findings import Severity
 from flexaudit.report.model import Report, one_line
 
 TOP_FINDINGS = 10

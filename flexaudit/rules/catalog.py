@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from flexaudit.rules.registry import BLOCK_TITLES, Rule, all_rules
+from flexaudit.rules.registry import BLOCK_TITLES, WORK, Rule, all_rules
 
 CATALOG_SCHEMA_VERSION = 1
 
@@ -56,6 +56,9 @@ def rule_to_dict(r: Rule) -> dict:
         "docs_url": r.docs_url,
         "families": list(r.families),
         "tags": list(r.tags),
+        "readiness": r.readiness,
+        "account_wide": r.account_wide,
+        "blocker_fix": r.blocker_fix,
     }
 
 
@@ -71,6 +74,14 @@ def _cell(value: str) -> str:
 
 def _severity(r: Rule) -> str:
     return f"{r.severity.label} (by date)" if r.severity_note else r.severity.label
+
+
+def _readiness(r: Rule) -> str:
+    if r.blocks_migration:
+        return "blocks the migration" + (" of every address (account-wide)" if r.account_wide else " of the address it names")
+    if r.readiness == WORK:
+        return "work to do before the address moves (needs-work)"
+    return "no effect"
 
 
 def render_markdown(for_file: bool = True) -> str:
@@ -120,6 +131,7 @@ def _rule_section(r: Rule) -> list[str]:
         f"- Finding names: `{r.resource_type}` ({r.scope})",
         f"- Needs: {', '.join(f'`{f}`' for f in r.families) or 'nothing (always runs)'}",
         f"- Tags: {', '.join(r.tags) or '-'}",
+        f"- Address readiness: {_readiness(r)}",
         f"- Docs: <{r.docs_url}>",
         "",
         f"Why: {r.rationale}",

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flexaudit.findings import Severity
-from flexaudit.lifecycle import PROGRAMMABLE_CHAT_EOL, days_until
-from flexaudit.rules.context import NUMBER_CHANNELS, Context, channel, flow_name, sids, text
-from flexaudit.rules.registry import Hit, rule
+from flexaudit.model.findings import Severity
+from flexaudit.model.lifecycle import PROGRAMMABLE_CHAT_EOL, days_until
+from flexaudit.analysis.index import NUMBER_CHANNELS, Context, channel, sids, text
+from flexaudit.rules.registry import Hit, on_flow, on_resource, rule
 
-CHAT = ("chat",)
 HIGH_WINDOW_DAYS = 180
 STALE_SESSION_DAYS = 30
 INACTIVE_CHANNEL_LIMIT = 1000
-CHAT_DOCS = "https://www.twilio.com/docs/flex/admin-guide/core-concepts/chat-and-messaging"
 
 
 def eol_severity(as_of: date) -> Severity:
@@ -36,28 +34,13 @@ def eol_phrase(as_of: date) -> str:
     return f"{-left} day{'s' if left != -1 else ''} overdue: Programmable Chat for Flex reached end of life on {eol}"
 
 
-@rule(
-    id="FLX301",
-    severity=Severity.MEDIUM,
-    severity_note="by date: medium more than 180 days before 2026-06-01, high within 180 days, critical on or after it",
-    title="Flex Flow runs on Programmable Chat (end of life for Flex: 2026-06-01)",
-    rationale="""Every Flex Flow (legacy address) creates Programmable Chat channels and Proxy
-    sessions; Programmable Chat for Flex reaches end of life on 2026-06-01, after which legacy
-    messaging is unsupported and may stop working.""",
-    remediation="""Migrate the address to Flex Conversations (see the address plan): create a
-    Conversations address for it and delete the Flex Flow.""",
-    docs_url="https://www.twilio.com/docs/flex/developer/conversations/programmable-chat-to-flex-conversations",
-    families=("flex_flows",),
-    resource_type="flex_flow",
-    scope="per Flex Flow, enabled or not",
-    tags=CHAT + ("eol",),
-)
+@rule("FLX301", families=("flex_flows",))
 def flx301(ctx: Context):
     severity = eol_severity(ctx.as_of)
     phrase = eol_phrase(ctx.as_of)
     for f in ctx.flows:
         state = "enabled" if f.enabled is True else "disabled" if f.enabled is False else "enabled state unknown"
-        yield Hit(str(f.sid), flow_name(f), f"Flex Flow {f.sid} ({channel(f) or 'unknown channel'}, {state}) runs on Programmable Chat: {phrase}.", severity)
+        yield on_flow(f, f"Flex Flow {f.sid} ({channel(f) or 'unknown channel'}, {state}) runs on Programmable Chat: {phrase}.", severity)
 
 
 def _counts(counts: object) -> dict[str, int]:
@@ -70,23 +53,7 @@ def _breakdown(counts: dict[str, int]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "none"
 
 
-@rule(
-    id="FLX302",
-    severity=Severity.MEDIUM,
-    title="Flex chat service holds active channels",
-    rationale="""Active Programmable Chat channels (attributes status other than INACTIVE) are live or
-    stale legacy conversations; they do not move to Flex Conversations, and a stale one swallows the
-    customer's next message. They must be closed, or accepted as lost, before migration.""",
-    remediation="""Close finished conversations (set the channel attributes' status to INACTIVE and
-    close its Proxy session, e.g. with the Channel Janitor or a script over `twilio
-    api:chat:v2:services:channels:list --service-sid IS...`), and drain live ones before the
-    cut-over.""",
-    docs_url=CHAT_DOCS,
-    families=("chat", "flex_configuration"),
-    resource_type="chat_service",
-    scope="per chat service (the Flex chat service)",
-    tags=CHAT + ("migration",),
-)
+@rule("FLX302", families=("chat", "flex_configuration"))
 def flx302(ctx: Context):
     service = ctx.chat_by_sid.get(ctx.flex_chat_sid)
     if service is None or service.channels is None:
@@ -100,30 +67,14 @@ def flx302(ctx: Context):
     detail = f"by channel type: {_breakdown(_counts(summary.active_by_channel_type))}; public/private: {_breakdown(by_type)}"
     if unparsable > 0:
         detail += f"; {unparsable} with attributes that are not a JSON object, counted as active"
-    yield Hit(
-        str(service.sid),
-        text(service.friendly_name) or str(service.sid),
+    yield on_resource(
+        service,
         f"Flex chat service {service.sid} holds {max(active, unparsable)} active channel(s) ({detail}): "
         "close them or accept them as lost before migrating.",
     )
 
 
-@rule(
-    id="FLX303",
-    severity=Severity.LOW,
-    title="Chat service of a long-lived Flex Flow retains many inactive channels",
-    rationale="""Long-lived flows keep one channel per customer forever; a service retaining more than
-    1,000 inactive channels holds customer history that will not migrate and slows every channel
-    listing and cleanup job.""",
-    remediation="""Export what must be kept, then delete old inactive channels (`twilio
-    api:chat:v2:services:channels:remove --service-sid IS... --sid CH...`, or the
-    clear-long-lived-channels tool).""",
-    docs_url=CHAT_DOCS,
-    families=("chat", "flex_flows"),
-    resource_type="chat_service",
-    scope="per chat service",
-    tags=CHAT + ("hygiene", "long-lived"),
-)
+@rule("FLX303", families=("chat", "flex_flows"))
 def flx303(ctx: Context):
     by_service: dict[str, list] = {}
     for f in ctx.flows:
@@ -143,28 +94,12 @@ def flx303(ctx: Context):
             )
 
 
-@rule(
-    id="FLX304",
-    severity=Severity.LOW,
-    title="Channel Janitor is off on an sms/whatsapp Flex Flow",
-    rationale="""With janitor_enabled false, Proxy sessions and chat channels outlive tasks that are
-    cancelled or deleted outside Flex UI; the customer's next message then lands in the stale
-    channel and no new task is created.""",
-    remediation="""Enable the janitor: `twilio api:flex:v1:flex-flows:update --sid FO...
-    --janitor-enabled` (check first that no chat-transfer plugin relies on channels outliving their
-    task).""",
-    docs_url="https://www.twilio.com/docs/flex/developer/messaging/flow",
-    families=("flex_flows",),
-    resource_type="flex_flow",
-    scope="per Flex Flow",
-    tags=CHAT + ("hygiene",),
-)
+@rule("FLX304", families=("flex_flows",))
 def flx304(ctx: Context):
     for f in ctx.enabled_flows:
         if channel(f) in NUMBER_CHANNELS and f.janitor_enabled is False:
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
+            yield on_flow(
+                f,
                 f"{channel(f)} Flex Flow {f.sid} has janitor_enabled false: sessions and channels outlive deleted tasks.",
             )
 
@@ -191,22 +126,7 @@ def _day(key: object) -> date | None:
         return None
 
 
-@rule(
-    id="FLX305",
-    severity=Severity.MEDIUM,
-    title="Flex Proxy Service holds stale open sessions",
-    rationale="""Open or in-progress Proxy sessions with no activity for more than 30 days are left
-    over from conversations that ended outside Flex: they pin customers to old channels (messages
-    vanish, error 80206/80208 on outbound) and will not migrate.""",
-    remediation="""Close stale sessions (`twilio api:proxy:v1:services:sessions:update --service-sid
-    KS... --sid KC... --status closed`) and set their chat channels INACTIVE; enable the Channel
-    Janitor on the flows.""",
-    docs_url="https://www.twilio.com/docs/api/errors/80208",
-    families=("proxy", "flex_configuration"),
-    resource_type="proxy_service",
-    scope="per Proxy service (the Flex Proxy Service)",
-    tags=CHAT + ("proxy", "hygiene"),
-)
+@rule("FLX305", families=("proxy", "flex_configuration"))
 def flx305(ctx: Context):
     for service in ctx.proxy.services:
         summary = service.sessions

@@ -20,9 +20,9 @@ import datetime as _dt
 import logging
 from dataclasses import dataclass, field
 
-from flexaudit.findings import CoverageEntry, Finding
-from flexaudit.inventory import FAMILIES, Inventory
-from flexaudit.rules.context import Context
+from flexaudit.model.findings import CoverageEntry, Finding
+from flexaudit.model.inventory import FAMILIES, Inventory
+from flexaudit.analysis.index import Context
 from flexaudit.rules.registry import Rule, all_rules
 
 log = logging.getLogger(__name__)

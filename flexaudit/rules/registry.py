@@ -1,10 +1,12 @@
 """The rule registry: every rule is metadata plus one short pure function.
 
-A rule is declared with `@rule(...)` next to its logic; the metadata (id,
-severity, title, rationale, remediation, docs link, the inventory families it
-needs, the resource type its findings name, tags) is the single source for
-the `flexaudit rules` output, the generated flexaudit/rules/CATALOG.md, the report's
-title/remediation/docs_url and the coverage section.
+A rule is a short function declared with `@rule("FLX101", families=...)`
+(the inventory families it reads); the rest of its metadata (severity, title,
+rationale, remediation, docs link, the resource type its findings name, tags,
+and what it means for an address's readiness) is data in the TOML file beside
+its module. Together they are the single source for the `flexaudit rules`
+output, the generated flexaudit/rules/CATALOG.md, the report's
+title/remediation/docs_url, the coverage section and readiness.py.
 
 A rule function takes the prepared `Context` and yields `Hit`s; the engine
 turns them into `Finding`s with the rule's metadata, so a rule never spells
@@ -13,21 +15,22 @@ its own title or link.
 
 from __future__ import annotations
 
-import re
+import functools
+import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Callable, Iterable, Iterator
 
-from flexaudit.findings import RESOURCE_TYPES, Severity
-from flexaudit.inventory import FAMILIES
+from flexaudit.analysis.index import display_name, flow_name, number_name
+from flexaudit.model.findings import RESOURCE_TYPES, RULE_ID, Severity
+from flexaudit.model.inventory import FAMILIES, FlexFlow, PhoneNumber
 
-RULE_ID = re.compile(r"^FLX\d{3}$")
-
-BLOCKS = {
+BLOCK_NAMES = {
     "1": "routing",
     "2": "studio",
     "3": "chat",
     "4": "migration",
-    "9": "scan",
+    "9": "coverage",
 }
 
 BLOCK_TITLES = {
@@ -35,7 +38,7 @@ BLOCK_TITLES = {
     "studio": "2xx: Studio (the flow behind an enabled studio integration)",
     "chat": "3xx: Programmable Chat end of life and legacy hygiene",
     "migration": "4xx: Flex Conversations migration readiness",
-    "scan": "9xx: the scan itself",
+    "coverage": "9xx: the scan itself",
 }
 
 
@@ -47,6 +50,26 @@ class Hit:
     resource_name: str
     message: str
     severity: Severity | None = None  # None: the rule's default severity
+
+
+def on_flow(flow: FlexFlow, message: str, severity: Severity | None = None) -> Hit:
+    return Hit(str(flow.sid), flow_name(flow), message, severity)
+
+
+def on_number(number: PhoneNumber, message: str) -> Hit:
+    return Hit(str(number.sid), number_name(number), message)
+
+
+def on_resource(resource, message: str) -> Hit:
+    """A finding on a Studio flow, a chat service … named by its friendly name."""
+    return Hit(str(resource.sid), display_name(resource), message)
+
+
+# What a rule's finding on an address (its Flex Flow, its number or its Studio
+# flow) means for the address's readiness (rules.md "Address readiness").
+BLOCKS = "blocks"  # the address cannot move until it is fixed
+WORK = "work"  # work to do before the move
+READINESS_EFFECTS = (BLOCKS, WORK, None)
 
 
 @dataclass(frozen=True)
@@ -62,11 +85,20 @@ class Rule:
     scope: str  # which resource a finding names, as rules.md says it ("per mapped number")
     tags: tuple[str, ...] = ()
     severity_note: str | None = None  # when the severity is not fixed (FLX301: by date)
+    readiness: str | None = None  # BLOCKS, WORK or None (no effect on readiness)
+    account_wide: bool = False  # one finding for the whole account, alike for every address
+    # A blocker's first step in an address's plan: a str.format template over the
+    # values readiness.py offers ({flex_flow}, {studio_flow}, {account} …).
+    blocker_fix: str | None = None
     check: Callable[..., Iterable[Hit]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def block(self) -> str:
-        return BLOCKS[self.id[3]]
+        return BLOCK_NAMES[self.id[3]]
+
+    @property
+    def blocks_migration(self) -> bool:
+        return self.readiness == BLOCKS
 
     def run(self, ctx) -> Iterator[Hit]:
         return iter(self.check(ctx) if self.check else ())
@@ -75,37 +107,41 @@ class Rule:
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(
-    *,
-    id: str,
-    severity: Severity,
-    title: str,
-    rationale: str,
-    remediation: str,
-    docs_url: str,
-    families: Iterable[str],
-    resource_type: str,
-    scope: str,
-    tags: Iterable[str] = (),
-    severity_note: str | None = None,
-):
-    """Register the decorated function as the check of rule `id`."""
+def rule(id: str, *, families: Iterable[str]):
+    """Register the decorated function as the check of rule `id`, which reads `families`.
+
+    Everything else about the rule (severity, title, rationale …) is data: the
+    `[id]` table of the TOML file beside the function's module (routing.py's
+    rules in routing.toml).
+    """
 
     def decorate(func: Callable[..., Iterable[Hit]]):
-        meta = Rule(
-            id=id,
-            severity=severity,
-            title=title,
-            rationale=" ".join(rationale.split()),
-            remediation=" ".join(remediation.split()),
-            docs_url=docs_url,
-            families=tuple(families),
-            resource_type=resource_type,
-            scope=scope,
-            tags=tuple(tags),
-            severity_note=severity_note,
-            check=func,
-        )
+        module = func.__module__.rsplit(".", 1)[-1]
+        data = dict(_metadata(module).get(id) or {})
+        if not data:
+            raise ValueError(f"rule {id} has no [{id}] table in {module}.toml")
+        try:
+            meta = Rule(
+                id=id,
+                severity=Severity.parse(data.pop("severity")),
+                title=data.pop("title"),
+                rationale=_folded(data.pop("rationale")),
+                remediation=_folded(data.pop("remediation")),
+                docs_url=data.pop("docs_url"),
+                families=tuple(families),
+                resource_type=data.pop("resource_type"),
+                scope=data.pop("scope"),
+                tags=tuple(data.pop("tags", ())),
+                severity_note=data.pop("severity_note", None),
+                readiness=data.pop("readiness", None),
+                account_wide=data.pop("account_wide", False),
+                blocker_fix=_folded(data.pop("blocker_fix", None)),
+                check=func,
+            )
+        except KeyError as exc:
+            raise ValueError(f"{module}.toml [{id}] lacks {exc}") from None
+        if data:
+            raise ValueError(f"{module}.toml [{id}] has unknown keys {sorted(data)}")
         _validate(meta)
         existing = _REGISTRY.get(id)
         if existing is not None and existing.check is not func:
@@ -118,8 +154,18 @@ def rule(
     return decorate
 
 
+@functools.cache
+def _metadata(module: str) -> dict:
+    return tomllib.loads(resources.files("flexaudit.rules").joinpath(f"{module}.toml").read_text(encoding="utf-8"))
+
+
+def _folded(text: str | None) -> str | None:
+    """Long texts are wrapped in the TOML files: line breaks and runs of spaces read as one space."""
+    return " ".join(text.split()) if text else None
+
+
 def _validate(meta: Rule) -> None:
-    if not RULE_ID.match(meta.id) or meta.id[3] not in BLOCKS:
+    if not RULE_ID.match(meta.id) or meta.id[3] not in BLOCK_NAMES:
         raise ValueError(f"bad rule id {meta.id!r}")
     unknown = set(meta.families) - set(FAMILIES)
     if unknown:
@@ -131,6 +177,10 @@ def _validate(meta: Rule) -> None:
     for name in ("title", "rationale", "remediation", "scope"):
         if not getattr(meta, name).strip():
             raise ValueError(f"{meta.id}: empty {name}")
+    if meta.readiness not in READINESS_EFFECTS:
+        raise ValueError(f"{meta.id}: readiness must be one of {READINESS_EFFECTS}")
+    if (meta.readiness == BLOCKS) != (meta.blocker_fix is not None):
+        raise ValueError(f"{meta.id}: a rule that blocks migration, and only such a rule, has a blocker_fix")
 
 
 def all_rules() -> list[Rule]:
@@ -155,4 +205,4 @@ def rule_ids() -> frozenset[str]:
 
 def _load() -> None:
     # importing the block modules registers their rules
-    from flexaudit.rules import chat, migration, routing, scan, studio  # noqa: F401
+    from flexaudit.rules import chat, coverage, migration, routing, studio  # noqa: F401

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from flexaudit.findings import Severity
-from flexaudit.inventory import FlexFlow, StudioFlow
-from flexaudit.rules.context import Context, flow_name, integ_text, integration_type, sids, text
-from flexaudit.studio import INCOMING_MESSAGE, StudioDefinition, Widget, is_placeholder
-from flexaudit.rules.registry import Hit, rule
+from flexaudit.model.inventory import FlexFlow, StudioFlow
+from flexaudit.analysis.index import Context, integ_text, integration_type, sids, text
+from flexaudit.analysis.studio_graph import INCOMING_MESSAGE, StudioDefinition, Widget, is_placeholder
+from flexaudit.rules.registry import on_flow, on_resource, rule
 
-STUDIO = ("studio",)
 DEPS = ("flex_flows", "studio")
-SEND_FLEX = "https://www.twilio.com/docs/studio/widget-library/send-flex"
 MAX_LISTED = 5
 
 
@@ -48,53 +45,22 @@ def listed(items: list[str]) -> str:
     return shown + (f"; and {more} more" if more > 0 else "")
 
 
-@rule(
-    id="FLX201",
-    severity=Severity.CRITICAL,
-    title="Studio integration names no existing Studio flow",
-    rationale="""An enabled `studio` Flex Flow starts its integration's Studio flow for every new
-    conversation; when flow_sid is missing or names no Studio flow of the account (deleted, another
-    account's), nothing handles the message and no task is created. It also blocks the migration:
-    the Conversations address needs a real Studio flow.""",
-    remediation="""Point the flow at an existing Studio flow: `twilio api:flex:v1:flex-flows:update
-    --sid FO... --integration.flow-sid FW...` (Console: Flex > Messaging > the address > Studio
-    flow).""",
-    docs_url="https://www.twilio.com/docs/flex/developer/messaging/manage-flows",
-    families=DEPS,
-    resource_type="flex_flow",
-    scope="per Flex Flow",
-    tags=STUDIO + ("blocker",),
-)
+@rule("FLX201", families=DEPS)
 def flx201(ctx: Context):
     for f in studio_flex_flows(ctx):
         fw = integ_text(f, "flow_sid")
         if fw in ctx.studio_by_sid:
             continue
         what = f"names Studio flow {fw!r}, which is not a Studio flow of the account" if fw else "has no integration flow_sid"
-        yield Hit(str(f.sid), flow_name(f), f"Studio Flex Flow {f.sid} {what}: no message is handled.")
+        yield on_flow(f, f"Studio Flex Flow {f.sid} {what}: no message is handled.")
 
 
-@rule(
-    id="FLX202",
-    severity=Severity.HIGH,
-    title="Studio flow has no Send to Flex widget",
-    rationale="""Only a Send to Flex widget (`send-to-flex`) creates the task that reaches an agent;
-    a Studio flow without one never hands the conversation to Flex.""",
-    remediation="""In Studio, add a Send to Flex widget (workflow and task channel of the Flex
-    workspace), connect the Trigger's Incoming Message (and Incoming Conversation) to it and
-    publish.""",
-    docs_url=SEND_FLEX,
-    families=DEPS,
-    resource_type="flex_flow",
-    scope="per Flex Flow",
-    tags=STUDIO,
-)
+@rule("FLX202", families=DEPS)
 def flx202(ctx: Context):
     for f, studio, graph in flows_with_studio(ctx):
         if graph.usable and not graph.send_to_flex:
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
+            yield on_flow(
+                f,
                 f"Studio flow {studio_label(studio)} behind Flex Flow {f.sid} has no Send to Flex widget: no task is ever created.",
             )
 
@@ -107,51 +73,22 @@ def unreachable_reason(graph: StudioDefinition, event: str) -> str:
     return f"{len(reached)} widget(s) reachable from the trigger's {event}, none of them Send to Flex (Send to Flex widgets: {names})"
 
 
-@rule(
-    id="FLX203",
-    severity=Severity.HIGH,
-    title="No Send to Flex widget is reachable from Incoming Message",
-    rationale="""Legacy Flex Flows start Studio with the trigger event `incomingMessage`; if no Send
-    to Flex widget can be reached from that transition, customers talk to the flow (or to nobody)
-    and no task is ever created.""",
-    remediation="""In Studio, connect the Trigger's Incoming Message transition (directly or through
-    the bot widgets) to the Send to Flex widget and publish.""",
-    docs_url="https://www.twilio.com/docs/studio/widget-library/trigger-start",
-    families=DEPS,
-    resource_type="flex_flow",
-    scope="per Flex Flow",
-    tags=STUDIO,
-)
+@rule("FLX203", families=DEPS)
 def flx203(ctx: Context):
     for f, studio, graph in flows_with_studio(ctx):
         if graph.send_to_flex and not graph.reachable_send_to_flex(INCOMING_MESSAGE):
-            yield Hit(
-                str(f.sid),
-                flow_name(f),
+            yield on_flow(
+                f,
                 f"Studio flow {studio_label(studio)} behind Flex Flow {f.sid}: {unreachable_reason(graph, INCOMING_MESSAGE)}.",
             )
 
 
-@rule(
-    id="FLX204",
-    severity=Severity.MEDIUM,
-    title="Studio flow used by a Flex Flow is a draft",
-    rationale="""A Studio flow whose status is `draft` has unpublished changes: the audited latest
-    revision may not be what runs, so the other Studio findings may not describe production.""",
-    remediation="""Review the draft and publish it (Studio editor > Publish), or discard it; `twilio
-    api:studio:v2:flows:update --sid FW... --status published --definition ...`.""",
-    docs_url="https://www.twilio.com/docs/studio/rest-api/v2/flow-definition",
-    families=DEPS,
-    resource_type="studio_flow",
-    scope="per Studio flow used by a Flex Flow",
-    tags=STUDIO,
-)
+@rule("FLX204", families=DEPS)
 def flx204(ctx: Context):
     for studio, flows in used_studio_flows(ctx):
         if text(studio.status).lower() == "draft":
-            yield Hit(
-                str(studio.sid),
-                text(studio.friendly_name) or str(studio.sid),
+            yield on_resource(
+                studio,
                 f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}) is a draft"
                 f"{f' at revision {studio.revision}' if isinstance(studio.revision, int) else ''}: "
                 "the published revision may differ from what was audited.",
@@ -170,28 +107,13 @@ def _studio_errors(studio: StudioFlow) -> list[str]:
     return out
 
 
-@rule(
-    id="FLX205",
-    severity=Severity.HIGH,
-    title="Studio flow used by a Flex Flow is invalid or cannot be parsed",
-    rationale="""A Studio flow that Studio reports invalid, or whose definition cannot be read (not
-    JSON, no states, transitions to widgets that do not exist, no trigger), fails at run time or
-    does not do what its editor shows; its other Studio findings cannot be trusted.""",
-    remediation="""Open the flow in the Studio editor, fix the reported errors (or restore a working
-    revision: Revisions > LatestPublished) and publish it.""",
-    docs_url="https://www.twilio.com/docs/studio/rest-api/v2/flow-definition",
-    families=DEPS,
-    resource_type="studio_flow",
-    scope="per Studio flow used by a Flex Flow",
-    tags=STUDIO,
-)
+@rule("FLX205", families=DEPS)
 def flx205(ctx: Context):
     for studio, flows in used_studio_flows(ctx):
         problems = _studio_errors(studio) + ctx.studio_definition(studio).problems
         if problems:
-            yield Hit(
-                str(studio.sid),
-                text(studio.friendly_name) or str(studio.sid),
+            yield on_resource(
+                studio,
                 f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}): {listed(problems)}.",
             )
 
@@ -217,23 +139,7 @@ def send_to_flex_problems(ctx: Context, widget: Widget) -> list[str]:
     return out
 
 
-@rule(
-    id="FLX206",
-    severity=Severity.HIGH,
-    title="Send to Flex names a workflow or task channel outside the Flex workspace",
-    rationale="""Send to Flex creates the task in the Flex TaskRouter workspace with the widget's
-    workflow and task channel; a workflow or channel that does not exist there (copied from another
-    account, deleted) makes task creation fail (failedToEnqueue) and the customer is never routed.
-    Values with Liquid ({{ }}) or ${ } placeholders are not judged.""",
-    remediation="""In the Send to Flex widget pick a workflow (WW...) and task channel (TC... or its
-    unique name, e.g. `chat`) of the Flex workspace (Flex configuration taskrouter_workspace_sid) and
-    publish.""",
-    docs_url=SEND_FLEX,
-    families=DEPS + ("flex_configuration", "taskrouter"),
-    resource_type="studio_flow",
-    scope="per Studio flow used by a Flex Flow",
-    tags=STUDIO + ("taskrouter",),
-)
+@rule("FLX206", families=DEPS + ("flex_configuration", "taskrouter"))
 def flx206(ctx: Context):
     if not ctx.flex_workspace_sid:
         return
@@ -242,8 +148,7 @@ def flx206(ctx: Context):
         graph = ctx.studio_definition(studio)
         problems = [p for w in graph.reachable_send_to_flex(INCOMING_MESSAGE) for p in send_to_flex_problems(ctx, w)]
         if problems:
-            yield Hit(
-                str(studio.sid),
-                text(studio.friendly_name) or str(studio.sid),
+            yield on_resource(
+                studio,
                 f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}): {listed(problems)}{missing}.",
             )

@@ -1,17 +1,14 @@
-"""Programmable Chat services: channels are counted while streaming, never stored."""
+"""Programmable Chat services: the Flex one and any other a Flex Flow uses. Channels are
+counted while streaming, never stored."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-from concurrent.futures import Future
 
-from twilio.base.exceptions import TwilioRestException
-
-from flexaudit.inventory import ChannelSummary, ChatService
-from flexaudit.scan import fields
-from flexaudit.scan.context import ScanContext
-from flexaudit.scan.paging import list_records, path_segment
+from flexaudit.api.paging import fetch_record, list_records, path_segment
+from flexaudit.model.inventory import ChannelSummary, ChatService
+from flexaudit.scan.interface import Needed, ScanContext, Scanned
+from flexaudit.scan.records import from_record, string
 
 # Chat v2 caps PageSize at 100; Flex creates its channels private, and the list
 # returns only public ones unless asked for both.
@@ -20,50 +17,32 @@ CHANNEL_TYPES = ["public", "private"]
 PROGRESS_EVERY = 10_000
 
 
-def scan_chat_service(ctx: ScanContext, service_sid: str) -> ChatService | None:
+def scan_chat(ctx: ScanContext, needed: Needed) -> Scanned:
+    config, flows = needed["flex_configuration"], needed["flex_flows"] or []
+    flex_chat = config.chat_service_instance_sid if config else None
+    others = sorted({f.chat_service_sid for f in flows if f.chat_service_sid} - {flex_chat})
+    # The other services are read while the Flex one is still paging, not after it.
+    services = ctx.fetch_all(lambda sid: read_chat_service(ctx, sid), ([flex_chat] if flex_chat else []) + others)
+    error = None if config else "the Flex configuration could not be read, so the Flex chat service is unknown"
+    return Scanned([s for s in services if s is not None], error)
+
+
+def read_chat_service(ctx: ScanContext, service_sid: str) -> ChatService | None:
     """None when the service does not exist (a flow or the configuration points at a deleted one)."""
-    service = ctx.client.chat.v2.services(service_sid)
-    # The service's own record is read beside its channel list, not before it: the
-    # list is the scan's longest chain of requests, and a missing service shows in both.
-    info = ctx.prefetch.submit(_fetch, service) if ctx.prefetch else _done(_fetch(service))
-    # Its requests must follow each other, so they go ahead of queued fan-out requests.
-    http = ctx.client.http_client
-    urgent = http if hasattr(http, "prioritized") else None
-    summary = ChannelSummary()
-    try:
-        with urgent.prioritized() if urgent else contextlib.nullcontext():
-            channels = list_records(ctx.client.chat.v2, f"/Services/{path_segment(service_sid)}/Channels",
-                                    {"Type": CHANNEL_TYPES, "PageSize": PAGE_SIZE}, executor=ctx.prefetch,
-                                    urgent_via=urgent)
-        for channel in channels:
-            count_channel(summary, fields.text(channel.get("type")) or "unknown", channel.get("attributes"))
-            if summary.total % PROGRESS_EVERY == 0:
-                ctx.progress(f"chat service {service_sid}: {summary.total} channels so far")
-    except TwilioRestException as exc:
-        if exc.status == 404 and info.result() is None:
-            return None
-        raise
-    found = info.result()
+    version = ctx.client.chat.v2
+    base = f"/Services/{path_segment(service_sid)}"
+    found = fetch_record(version, base, missing_ok=True)
     if found is None:
         return None
+    summary = ChannelSummary()
+    channels = list_records(version, f"{base}/Channels", {"Type": CHANNEL_TYPES, "PageSize": PAGE_SIZE},
+                            executor=ctx.prefetch)
+    for channel in channels:
+        count_channel(summary, string(channel.get("type")) or "unknown", channel.get("attributes"))
+        if summary.total % PROGRESS_EVERY == 0:
+            ctx.progress(f"chat service {service_sid}: {summary.total} channels so far")
     ctx.progress(f"chat service {service_sid}: {summary.total} channels")
-    return ChatService(sid=fields.text(found.sid) or service_sid, friendly_name=fields.text(found.friendly_name),
-                       channels=summary)
-
-
-def _fetch(service):
-    try:
-        return service.fetch()
-    except TwilioRestException as exc:
-        if exc.status == 404:
-            return None
-        raise
-
-
-def _done(value) -> Future:
-    future: Future = Future()
-    future.set_result(value)
-    return future
+    return from_record(ChatService, found, sid=string(found.get("sid")) or service_sid, channels=summary)
 
 
 def count_channel(summary: ChannelSummary, channel_type: str, raw_attributes) -> None:

@@ -1,0 +1,38 @@
+"""One options object per command, built by cli.py from the flags and validated there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flexaudit.settings import Credentials, Target
+
+FORMATS = ("md", "html", "json", "csv")
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """What `scan` and `report` share: where the files go and what decides the exit code."""
+
+    output_dir: Path | None  # None: reports/<account_sid>-<UTC stamp>/
+    formats: tuple[str, ...]
+    fail_on: str | None
+    as_of: date
+    suppressions: Path | None
+    quiet: bool
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    credentials: Credentials | None  # None: --demo, the bundled account on the in-process emulator
+    target: Target
+    concurrency: int
+    timeout: float
+    output: OutputOptions
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    snapshot: Path
+    output: OutputOptions

@@ -1,0 +1,81 @@
+"""What `scan` and `report` share, in the order it happens: check the inputs before any
+work, then audit the Inventory, write the files, print the summary, choose the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from flexaudit import __version__
+from flexaudit.commands.options import OutputOptions
+from flexaudit.exits import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Failure
+from flexaudit.model.findings import Severity
+from flexaudit.model.inventory import Inventory
+from flexaudit.report.write import OutputError, check_writable, default_output_dir, planned_files
+
+
+def load_waivers(path: Path | None) -> list:
+    """The --suppressions file, validated against the rule catalog (exit 2 before any work)."""
+    if path is None:
+        return []
+    from flexaudit.rules import rule_ids
+    from flexaudit.suppressions import SuppressionsError, load_waivers as load
+
+    try:
+        return load(path, known_rule_ids=rule_ids())
+    except SuppressionsError as exc:
+        raise Failure(str(exc)) from None
+
+
+def output_dir(options: OutputOptions, account_sid: str, started, *, with_inventory: bool) -> Path:
+    """Where this run writes, checked to be usable (exit 2 before any work)."""
+    out_dir = options.output_dir or default_output_dir(account_sid, started)
+    try:
+        check_writable(out_dir, planned_files(options.formats, with_inventory))
+    except OutputError as exc:
+        raise Failure(str(exc)) from None
+    return out_dir
+
+
+def audit(inventory: Inventory, as_of: date, waivers=()):
+    """Inventory in, Report out: rules, waivers, readiness and the report model; pure."""
+    from flexaudit.readiness import plan_addresses
+    from flexaudit.report.model import build_report
+    from flexaudit.rules import evaluate
+    from flexaudit.suppressions import apply_waivers
+
+    evaluation = evaluate(inventory, as_of)
+    findings, waiver_results = apply_waivers(evaluation.findings, list(waivers), as_of)
+    # Readiness reads every finding, waived or not: a waiver silences a gate, it
+    # does not make a blocked address migratable.
+    addresses = plan_addresses(inventory, findings, evaluation.context)
+    return build_report(inventory, findings, addresses, evaluation.coverage, waiver_results, as_of, __version__)
+
+
+def finish(inventory: Inventory, options: OutputOptions, out_dir: Path, waivers, *, write_inventory: bool) -> int:
+    """Audit, write every file, print the summary; the exit code."""
+    from flexaudit.report.terminal import render_terminal_summary
+    from flexaudit.report.write import write_outputs
+
+    report = audit(inventory, options.as_of, waivers)
+    try:
+        written = write_outputs(report, inventory if write_inventory else None, out_dir, options.formats)
+    except OSError as exc:
+        what = f"{Path(exc.filename).name} in {out_dir}" if exc.filename else f"reports to {out_dir}"
+        raise Failure(f"cannot write {what}: {exc.strerror or exc}; every other file that could be written is there") from None
+    if not options.quiet:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
+        click.echo(render_terminal_summary(report, written, color=color), nl=False)
+    incomplete = [c.family for c in report.coverage if not c.complete]
+    if incomplete:
+        click.echo(f"flexaudit: scan incomplete: could not read {', '.join(incomplete)}; "
+                   "the reports say which rules were skipped", err=True)
+    if options.fail_on is not None:
+        threshold = Severity.parse(options.fail_on)
+        if any(not f.suppressed and f.severity >= threshold for f in report.findings):
+            return EXIT_FINDINGS
+    return EXIT_INCOMPLETE if incomplete else EXIT_OK

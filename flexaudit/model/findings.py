@@ -1,0 +1,105 @@
+"""What the rules produce and the reports show: findings, address plans, coverage.
+
+These are the shapes of `flexaudit-report.json` (contract schema_version 1);
+renderers only ever read them.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+
+# FLX101 …: the form of every rule id (rules.md), in the catalog and in waivers.
+RULE_ID = re.compile(r"^FLX\d{3}$")
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `>=` means "at least as bad"."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected one of {', '.join(s.label for s in cls)})") from None
+
+
+# Most severe first: the order of the report's summary and findings.
+SEVERITIES_DESC = tuple(sorted(Severity, reverse=True))
+
+RESOURCE_TYPES = (
+    "flex_flow",
+    "phone_number",
+    "studio_flow",
+    "proxy_service",
+    "messaging_service",
+    "chat_service",
+    "flex_configuration",
+    "conversations_address",
+    "account",
+)
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    severity: Severity
+    title: str
+    resource_type: str
+    resource_sid: str
+    resource_name: str
+    message: str
+    remediation: str
+    docs_url: str
+    suppressed: bool = False
+
+    def sort_key(self):
+        return (-int(self.severity), self.rule_id, self.resource_sid)
+
+
+@dataclass
+class AddressPlan:
+    """One legacy address (Flex Flow): readiness for Flex Conversations and its plan."""
+
+    flex_flow_sid: str
+    friendly_name: str
+    channel_type: str
+    contact_identity: str
+    integration_type: str
+    readiness: str  # ready | needs-work | blocked
+    blockers: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    # Extensions beyond the contract's keys, for the CSV and the tracker columns.
+    enabled: bool | None = None
+    phone_number_sid: str | None = None
+    studio_flow_sid: str | None = None
+    finding_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CoverageEntry:
+    family: str
+    complete: bool
+    error: str | None = None
+    skipped_rules: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WaiverResult:
+    rule: str
+    resource: str | None
+    reason: str
+    expires: str | None
+    status: str  # active | expired | unused
+    matched: int = 0

@@ -1,0 +1,88 @@
+"""Where report files go, and how they are written: never over a file a user has.
+
+The file names are the contract's; they live here rather than with the
+renderers so that checking an output directory before a scan does not import
+jinja2 and compile every template.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flexaudit.model import snapshot
+
+if TYPE_CHECKING:
+    from flexaudit.model.inventory import Inventory
+    from flexaudit.report.model import Report
+
+REPORT_FILES = {
+    "md": "flexaudit-report.md",
+    "html": "flexaudit-report.html",
+    "json": "flexaudit-report.json",
+    "csv": "flexaudit-addresses.csv",
+}
+INVENTORY_FILE = "flexaudit-inventory.json"
+# Where everything is when the Markdown report had to leave detail out.
+FULL_DETAIL_FILES = (REPORT_FILES["html"], REPORT_FILES["csv"], REPORT_FILES["json"])
+
+
+class OutputError(Exception):
+    """The output directory cannot be used as asked (exit 2, before anything is scanned)."""
+
+
+def planned_files(formats, with_inventory: bool) -> list[str]:
+    names = [REPORT_FILES[f] for f in formats]
+    return names + ([INVENTORY_FILE] if with_inventory else [])
+
+
+def default_output_dir(account_sid: str, started: datetime, root: Path = Path("reports")) -> Path:
+    """reports/<sid>-<UTC stamp>/, suffixed -2, -3 … if a run in the same second got there first."""
+    base = root / f"{account_sid}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def check_writable(out_dir: Path, names: list[str]) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--output-dir {out_dir} exists and is not a directory")
+    clashes = [n for n in names if (out_dir / n).exists()]
+    if clashes:
+        raise OutputError(f"{out_dir / clashes[0]} already exists; flexaudit never overwrites a report: "
+                          "choose another --output-dir")
+
+
+def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, formats) -> list[Path]:
+    """Write every file; a file that already exists is never replaced (checked again, atomically).
+
+    Every file is attempted even when one fails (a failed report file must not
+    cost the user the others); then the first OSError is raised.
+    """
+    from flexaudit.report import RENDERERS
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = [(out_dir / RENDERERS[fmt].filename, RENDERERS[fmt].render, report) for fmt in formats]
+    if inventory is not None:
+        files.append((out_dir / INVENTORY_FILE, snapshot.dumps, inventory))
+    first_error: OSError | None = None
+    for path, render, source in files:
+        try:
+            _write_new(path, render(source))
+        except OSError as exc:
+            first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
+    return [path for path, _, _ in files]
+
+
+def _write_new(path: Path, text: str) -> Path:
+    # O_EXCL: if something appeared since the check, fail rather than clobber it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    return path

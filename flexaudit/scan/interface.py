@@ -1,0 +1,53 @@
+"""What every family scanner is given and what it returns.
+
+A scanner is `scan(ctx, needed) -> Scanned`: `ctx` carries the SDK client and
+the pools to overlap requests on, `needed` the values of the families its row
+in `families.py` says it needs first (None for a family that could not be
+read). It returns the value of its Inventory field(s) and, when it could read
+only part of what it should, the error that makes its family incomplete. A
+scanner that cannot read its family at all raises; the orchestrator records
+the error.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from twilio.rest import Client
+
+from flexaudit.model.inventory import FamilyCoverage
+
+
+@dataclass
+class ScanContext:
+    client: Client
+    account_sid: str
+    # Only for leaf requests that never wait on other pool work (fetch one flow,
+    # list one pool's numbers): waiting inside the pool could deadlock it.
+    fanout: Executor
+    progress: Callable[[str], None]
+    # Fetches of the next page of a long list (see api/paging.py): leaves only, and a
+    # pool of their own, because the streams that wait on them run in `fanout`.
+    prefetch: Executor | None = None
+
+    def fetch_all(self, fn, items):
+        """fn(item) for every item, concurrently; results in item order."""
+        return list(self.fanout.map(fn, items))
+
+
+# family -> its value, or None when that family could not be read
+Needed = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """A family's value (a tuple when it fills several Inventory fields) and whether it is whole."""
+
+    value: object
+    error: str | None = None  # what could not be read; None: the family is complete
+
+    @property
+    def coverage(self) -> FamilyCoverage:
+        return FamilyCoverage(self.error is None, self.error)

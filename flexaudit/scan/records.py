@@ -1,0 +1,106 @@
+"""From the JSON records Twilio sends to the Inventory's plain dataclasses.
+
+Twilio (or anything behind --api-base-url) may send a field with an
+unexpected type; the Inventory keeps its declared types so the snapshot always
+loads again, and an odd value becomes None rather than a crash. Every scanner
+builds its dataclasses with `from_record`, which reads each field under its own
+name and coerces it by its declared type; a scanner states only what differs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from datetime import datetime, timezone
+
+
+def string(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def boolean(value) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def integer(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def mapping(value) -> dict | None:
+    return value if isinstance(value, dict) else None
+
+
+def sequence(value) -> list | None:
+    return value if isinstance(value, list) else None
+
+
+def timestamp(value) -> str | None:
+    """ISO-8601 UTC (`2026-01-31T09:00:00Z`); a string that is no ISO-8601 date is kept as is."""
+    moment = _moment(value)
+    if moment is not None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value if isinstance(value, str) else None
+
+
+def utc_day(value) -> str | None:
+    """The UTC date of an ISO-8601 timestamp (`2026-01-31`), or None."""
+    moment = _moment(value)
+    return moment.date().isoformat() if moment is not None else None
+
+
+def _moment(value) -> datetime | None:
+    # v1/v2 APIs send ISO 8601 with a `Z`; fromisoformat reads that and offsets.
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def capabilities(value) -> dict[str, bool] | None:
+    if not isinstance(value, dict):
+        return None
+    # 2010 numbers use lowercase keys, Proxy/Messaging pools sometimes upper case (SMS, MMS)
+    return {str(k).lower(): v for k, v in value.items() if isinstance(v, bool)}
+
+
+_COERCE = {str: string, bool: boolean, int: integer, dict: mapping, list: sequence, object: lambda v: v}
+
+
+@functools.cache
+def _plan(cls) -> tuple[tuple[str, typing.Callable, bool], ...]:
+    """(field, coercion, required) for every field of `cls` a record can fill.
+
+    Fields of other types (a list of pool numbers, a session summary) are filled
+    by the scanner, not from the record, and keep their defaults unless given.
+    """
+    hints = typing.get_type_hints(cls)
+    plan = []
+    for f in dataclasses.fields(cls):
+        tp = hints[f.name]
+        args = typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else (tp,)
+        kinds = [a for a in args if a is not type(None)]
+        if len(kinds) == 1 and kinds[0] in _COERCE:  # a plain type: list[PoolNumber] is not read from a record
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            plan.append((f.name, _COERCE[kinds[0]], required))
+    return tuple(plan)
+
+
+def from_record(cls, record: dict, **given):
+    """`cls` with each field read from `record` under its own name; `given` fields as they are.
+
+    A required text field (a SID) that the record lacks becomes "".
+    """
+    values = dict(given)
+    for name, coerce, required in _plan(cls):
+        if name not in values:
+            value = coerce(record.get(name))
+            values[name] = "" if value is None and required else value
+    return cls(**values)

@@ -1,0 +1,228 @@
+"""2xx rules: the Studio flow behind an enabled studio integration."""
+
+from tests.support.inventory import (
+    InventoryBuilder,
+    assert_fires,
+    assert_silent,
+    hits,
+    only,
+    sid,
+    studio_definition,
+    trigger,
+    send_to_flex,
+    widget,
+)
+from tests.support.studio import studio_example
+
+
+def example(name):
+    return studio_example(name.removesuffix(".json"))
+
+
+# ---------------------------------------------------------------- FLX201
+
+
+def test_flx201_missing_flow_sid():
+    b = InventoryBuilder()
+    b.number("+15550100001")
+    fo = b.flow("+15550100001", integration={"retry_count": 3})
+    f = assert_fires(b.evaluate(), "FLX201", "flex_flow", fo.sid, "critical")
+    assert "no integration flow_sid" in f.message
+
+
+def test_flx201_flow_sid_not_in_account():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address()
+    fo.integration = {"flow_sid": sid("FW", 0x404)}
+    f = assert_fires(b.evaluate(), "FLX201", "flex_flow", fo.sid, "critical")
+    assert sid("FW", 0x404) in f.message
+
+
+def test_flx201_near_misses():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address()
+    b.flow("+15550100001", enabled=False, integration={"flow_sid": sid("FW", 0x404)})  # disabled
+    b.flow("+15550100001", integration_type="external", integration={"url": "https://x.example"}, enabled=False)
+    assert_silent(b.evaluate(), "FLX201")
+
+
+def test_flx201_integration_that_is_not_an_object():
+    b = InventoryBuilder()
+    b.number("+15550100001")
+    fo = b.flow("+15550100001", integration=["FW1"])
+    assert_fires(b.evaluate(), "FLX201", "flex_flow", fo.sid)
+
+
+# ---------------------------------------------------------------- FLX202
+
+
+def test_flx202_no_send_to_flex_at_all():
+    b = InventoryBuilder()
+    definition = {"states": [trigger(incomingMessage="Reply"), widget("Reply", "send-message")]}
+    pn, fo, fw = b.sms_address(definition=definition)
+    ev = b.evaluate()
+    f = assert_fires(ev, "FLX202", "flex_flow", fo.sid, "high")
+    assert fw.sid in f.message
+    assert_silent(ev, "FLX203")  # 203 is for flows that have one
+
+
+def test_flx202_near_miss_unparsable_definition_is_flx205_only():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address(definition="{oops")
+    ev = b.evaluate()
+    assert_silent(ev, "FLX202")
+    assert_silent(ev, "FLX203")
+    assert_fires(ev, "FLX205", "studio_flow", fw.sid)
+
+
+# ---------------------------------------------------------------- FLX203
+
+
+def test_flx203_incoming_message_not_connected():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address(definition=studio_definition(incoming_message=None))
+    f = assert_fires(b.evaluate(), "FLX203", "flex_flow", fo.sid, "high")
+    assert "absent or not connected" in f.message
+
+
+def test_flx203_incoming_message_leads_elsewhere():
+    b = InventoryBuilder()
+    definition = {"states": [trigger(incomingMessage="Bot", incomingConversationMessage="SendToFlex"), widget("Bot", "send-message"), send_to_flex()]}
+    pn, fo, fw = b.sms_address(definition=definition)
+    assert "none of them Send to Flex" in only(b.evaluate(), "FLX203").message
+
+
+def test_flx203_event_absent_from_trigger():
+    b = InventoryBuilder()
+    definition = {"states": [trigger(incomingConversationMessage="SendToFlex"), send_to_flex()]}
+    pn, fo, fw = b.sms_address(definition=definition)
+    assert_fires(b.evaluate(), "FLX203", "flex_flow", fo.sid)
+
+
+def test_flx203_near_miss_reachable_only_through_a_loop():
+    b = InventoryBuilder()
+    definition = {
+        "states": [
+            trigger(incomingMessage="Ask", incomingConversationMessage="SendToFlex"),
+            widget("Ask", "send-and-wait-for-reply", incomingMessage="Check"),
+            widget("Check", "split-based-on", noMatch="Ask", match="SendToFlex"),
+            send_to_flex(),
+        ]
+    }
+    pn, fo, fw = b.sms_address(definition=definition)
+    ev = b.evaluate()
+    assert_silent(ev, "FLX203")
+    assert_silent(ev, "FLX205")
+
+
+def test_flx203_near_miss_lex_poc_example():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address(definition=example("tps-lex-poc_studio-flow.json"))
+    ev = b.evaluate()
+    assert_silent(ev, "FLX203")
+    assert_fires(ev, "FLX405", "flex_flow", fo.sid, "high")  # legacy-only bot flow
+
+
+# ---------------------------------------------------------------- FLX204
+
+
+def test_flx204_draft_flow_one_finding_per_studio_flow():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address()
+    fw.status = "draft"
+    b.number("+15550100003")
+    second = b.flow("+15550100003", integration={"flow_sid": fw.sid})
+    f = assert_fires(b.evaluate(), "FLX204", "studio_flow", fw.sid, "medium")
+    assert fo.sid in f.message and second.sid in f.message
+    assert len(hits(b.evaluate(), "FLX204")) == 1
+
+
+def test_flx204_near_misses():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address()
+    unused = b.studio(status="draft")
+    disabled_user = b.studio(status="draft")
+    b.flow("+15550100001", enabled=False, integration={"flow_sid": disabled_user.sid})
+    assert_silent(b.evaluate(), "FLX204")
+
+
+# ---------------------------------------------------------------- FLX205
+
+
+def test_flx205_studio_reports_invalid():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address()
+    fw.valid = False
+    fw.errors = [{"message": "Widget SendToFlex is missing workflow", "property_path": "#/states/1"}]
+    f = assert_fires(b.evaluate(), "FLX205", "studio_flow", fw.sid, "high")
+    assert "valid: false" in f.message and "1 error(s)" in f.message and "missing workflow" in f.message
+
+
+def test_flx205_definition_problems():
+    for definition, expected in [
+        ("not json", "not valid JSON"),
+        ({"description": "x"}, "no 'states'"),
+        ({"states": [trigger(incomingMessage="Nowhere"), send_to_flex()]}, "does not exist"),
+        (None, "missing"),
+        ([1, 2], "a list"),
+    ]:
+        b = InventoryBuilder()
+        pn, fo, fw = b.sms_address(definition=definition)
+        f = assert_fires(b.evaluate(), "FLX205", "studio_flow", fw.sid, "high")
+        assert expected in f.message, (definition, f.message)
+
+
+def test_flx205_lists_at_most_five_problems():
+    b = InventoryBuilder()
+    states = [trigger(incomingMessage="SendToFlex")] + [widget(f"W{i}", next=f"Ghost{i}") for i in range(9)] + [send_to_flex()]
+    pn, fo, fw = b.sms_address(definition={"states": states})
+    assert "and 4 more" in only(b.evaluate(), "FLX205").message
+
+
+def test_flx205_near_misses():
+    b = InventoryBuilder()
+    definition = {"states": [trigger(incomingMessage="X", incomingConversationMessage="SendToFlex"), widget("X", "brand-new-widget", next="SendToFlex"), send_to_flex()]}
+    pn, fo, fw = b.sms_address(definition=definition)
+    fw.valid = None  # unknown is not invalid
+    fw.errors = None
+    broken_unused = b.studio(definition="garbage")
+    assert_silent(b.evaluate(), "FLX205")
+
+
+# ---------------------------------------------------------------- FLX206
+
+
+def test_flx206_workflow_and_channel_outside_the_flex_workspace():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address(definition=studio_definition(workflow=sid("WW", 0x42), channel="sms-from-elsewhere"))
+    f = assert_fires(b.evaluate(), "FLX206", "studio_flow", fw.sid, "high")
+    assert sid("WW", 0x42) in f.message and "sms-from-elsewhere" in f.message
+
+
+def test_flx206_lex_poc_example_names_placeholder_sids():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address(definition=example("tps-lex-poc_studio-flow.json"))
+    f = assert_fires(b.evaluate(), "FLX206", "studio_flow", fw.sid)
+    assert "'WWxx'" in f.message and "'TCxx'" in f.message
+
+
+def test_flx206_near_misses():
+    b = InventoryBuilder()
+    # channel by unique name; templated example flows; Liquid values; unreachable bad widget
+    b.sms_address("+15550100001", definition=studio_definition(channel="chat"))
+    b.sms_address("+15550100002", definition=example("fpt_messaging-flow.json"))
+    b.sms_address("+15550100003", definition=studio_definition(workflow="{{flow.variables.wf}}", channel="${CHANNEL}"))
+    unreachable = studio_definition()
+    unreachable["states"].append(send_to_flex("Orphan", workflow=sid("WW", 0x42)))
+    b.sms_address("+15550100004", definition=unreachable)
+    assert_silent(b.evaluate(), "FLX206")
+
+
+def test_flx206_missing_workflow_value_and_unknown_workspace():
+    b = InventoryBuilder()
+    pn, fo, fw = b.sms_address(definition=studio_definition(workflow=""))
+    assert "has no workflow" in only(b.evaluate(), "FLX206").message
+    b.inv.flex_configuration.taskrouter_workspace_sid = sid("WS", 0x77)
+    assert "was not found" in only(b.evaluate(), "FLX206").message
+    b.inv.flex_configuration.taskrouter_workspace_sid = None  # nothing to judge against
+    assert_silent(b.evaluate(), "FLX206")
