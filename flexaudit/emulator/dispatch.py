@@ -93,6 +93,8 @@ class Dispatcher:
         account = self.accounts.target(principal, params.get("account"), path)
         answer.account = account.account_sid
         settings = self._settings_for(account)
+        # A subaccount's own latency_ms: the emulator-wide one was already waited above.
+        self.faults.pause((settings.latency_ms - self.faults.settings.latency_ms) / 1000)
         family = route.family
         denied = self.faults.denied_status(family, settings)
         if denied:

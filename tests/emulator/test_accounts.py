@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -185,6 +186,20 @@ def test_emulator_wide_faults_apply_to_every_account_and_add_to_a_subaccounts_ow
         for auth in ((PARENT, PARENT_TOKEN), creds(RETAIL), creds(WHOLESALE)):
             assert get(emu, "/studio/v2/Flows", auth=auth).status_code == 503
         assert get(emu, "/proxy/v1/Services", auth=creds(WHOLESALE)).status_code == 403
+
+
+def test_a_subaccounts_own_latency_and_fault_rate():
+    scenario = small_scenario()
+    scenario["subaccounts"] = [{"faults": {"latency_ms": 300, "fault_rate": 1.0}}]
+    with Emulator(scenario) as emu:
+        sub = next(iter(emu.subaccounts.items()))
+        started = time.monotonic()
+        assert requests.get(emu.base_url + "/flex-api/v1/FlexFlows", auth=sub, timeout=10).status_code in (429, 503)
+        assert time.monotonic() - started >= 0.3
+        started = time.monotonic()
+        assert requests.get(emu.base_url + "/flex-api/v1/FlexFlows", auth=(emu.account_sid, emu.auth_token),
+                            timeout=10).status_code == 200
+        assert time.monotonic() - started < 0.3
 
 
 def test_a_scan_of_a_subaccount_is_authenticated_as_that_subaccount(emu, tmp_path):
