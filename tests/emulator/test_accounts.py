@@ -230,8 +230,9 @@ def test_emulator_command_serves_the_fleet_and_prints_each_subaccount():
         assert printed == [creds(sub) for sub in FLEET["subaccounts"]]
         assert requests.get(f"{found.group(1)}/flex-api/v1/FlexFlows", auth=printed[0], timeout=10).ok
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # SIGINT may be ignored in a background shell
         process.communicate(timeout=10)
+    assert process.returncode == 0
 
 
 # --- the scenario format ------------------------------------------------------------------------
