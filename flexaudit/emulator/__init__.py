@@ -6,7 +6,9 @@
 """
 
 from flexaudit.emulator.faults import FAMILIES
-from flexaudit.emulator.scenario import Scenario, ScenarioError, demo_scenario_path, load_scenario
+from flexaudit.emulator.scenario import (BUNDLED_SCENARIOS, Scenario, ScenarioError, bundled_scenario_path,
+                                        demo_scenario_path, load_scenario)
 from flexaudit.emulator.server import Emulator
 
-__all__ = ["Emulator", "FAMILIES", "Scenario", "ScenarioError", "demo_scenario_path", "load_scenario"]
+__all__ = ["BUNDLED_SCENARIOS", "Emulator", "FAMILIES", "Scenario", "ScenarioError", "bundled_scenario_path",
+           "demo_scenario_path", "load_scenario"]

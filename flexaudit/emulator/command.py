@@ -11,7 +11,7 @@ import click
 from flexaudit.exits import Failure
 
 from flexaudit.emulator.faults import FAMILIES
-from flexaudit.emulator.scenario import ScenarioError, demo_scenario_path, load_scenario
+from flexaudit.emulator.scenario import BUNDLED_SCENARIOS, ScenarioError, bundled_scenario_path, load_scenario
 from flexaudit.emulator.server import Emulator
 
 
@@ -26,6 +26,43 @@ def _parse_deny(ctx, param, values: tuple[str, ...]) -> dict[str, int]:
     return denied
 
 
+def _family_values(kind, check: str):
+    """A click callback for repeatable FAMILY=VALUE options; kind converts VALUE."""
+    def parse(ctx, param, values: tuple[str, ...]) -> dict:
+        found = {}
+        for value in values:
+            family, sep, raw = value.partition("=")
+            try:
+                if not sep or family not in FAMILIES:
+                    raise ValueError
+                found[family] = kind(raw)
+            except ValueError:
+                raise click.BadParameter(
+                    f"{value!r}: expected FAMILY={check} with FAMILY one of {', '.join(FAMILIES)}") from None
+        return found
+    return parse
+
+
+def _text(raw: str) -> str:
+    if not raw:
+        raise ValueError
+    return raw
+
+
+def _positive_number(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError
+    return value
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError
+    return value
+
+
 def _stop_on_sigterm() -> None:
     def interrupt(signum, frame):
         raise KeyboardInterrupt
@@ -34,8 +71,9 @@ def _stop_on_sigterm() -> None:
 
 
 @click.command("emulator")
-@click.option("--scenario", "scenario_name", default="demo", show_default=True, metavar="demo|PATH",
-              help="The bundled demo account, or a scenario JSON file (flexaudit/emulator/SCENARIOS.md).")
+@click.option("--scenario", "scenario_name", default="demo", show_default=True, metavar="demo|fleet|PATH",
+              help="A bundled scenario (demo: the demo account; fleet: a parent with four subaccounts), "
+                   "or a scenario JSON file (flexaudit/emulator/SCENARIOS.md).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")
 @click.option("--latency-ms", type=click.FloatRange(min=0), default=0, help="Delay before every answer.")
@@ -49,22 +87,52 @@ def _stop_on_sigterm() -> None:
 @click.option("--hang-seconds", type=click.FloatRange(min=0), default=60, show_default=True)
 @click.option("--request-log", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Append every request as a JSON line (username only, never secrets).")
+@click.option("--allow-writes", is_flag=True,
+              help="Answer the writes `flexaudit plan` scripts send (Flex Flows, number webhooks, Proxy and "
+                   "Messaging Service pools, Conversations addresses); without it every non-GET is 405.")
+@click.option("--self-page", multiple=True, type=click.Choice(FAMILIES), metavar="FAMILY",
+              help="The family's list pages name themselves as the next page.")
+@click.option("--page-cycle", multiple=True, type=click.Choice(FAMILIES), metavar="FAMILY",
+              help="The family's lists cycle: page 0 leads to page 1, page 1 back to page 0.")
+@click.option("--endless-pages", multiple=True, type=click.Choice(FAMILIES), metavar="FAMILY",
+              help="The family's lists never end: every page names a new next page.")
+@click.option("--next-page-url", multiple=True, metavar="FAMILY=URL", callback=_family_values(_text, "URL"),
+              help="The family's next-page links are URL, e.g. messages=https://evil.example/x.")
+@click.option("--trickle", "trickle_bps", multiple=True, metavar="FAMILY=BYTES_PER_S",
+              callback=_family_values(_positive_number, "BYTES_PER_S"),
+              help="Send the family's bodies at that many bytes per second.")
+@click.option("--gzip-inflate", multiple=True, metavar="FAMILY=BYTES",
+              callback=_family_values(_positive_int, "BYTES"),
+              help="Send the family's bodies gzip-encoded, inflating to BYTES (e.g. 200000000).")
+@click.option("--redirect", multiple=True, metavar="FAMILY=LOCATION", callback=_family_values(_text, "LOCATION"),
+              help="Answer the family's fetches (single resources) 307 to LOCATION.")
+@click.option("--retry-after", multiple=True, metavar="FAMILY=VALUE", callback=_family_values(_text, "VALUE"),
+              help="Answer the family's requests 429 with Retry-After: VALUE.")
+@click.option("--retry-after-times", type=click.IntRange(min=0), default=0, show_default=True,
+              help="With --retry-after: only the first N attempts of each request (0: every attempt).")
 @click.pass_context
 def emulator_command(ctx, scenario_name, port, latency_ms, fault_rate, fault_seed, deny, hang,
-                     hang_seconds, request_log):
+                     hang_seconds, request_log, allow_writes, self_page, page_cycle, endless_pages, next_page_url,
+                     trickle_bps, gzip_inflate, redirect, retry_after, retry_after_times):
     """Serve the local Twilio API emulator (fake local data) until Ctrl-C."""
-    source = demo_scenario_path() if scenario_name == "demo" else scenario_name
+    source = bundled_scenario_path(scenario_name) if scenario_name in BUNDLED_SCENARIOS else scenario_name
     try:
         scenario = load_scenario(source)
         emulator = Emulator(scenario, port=port, latency_ms=latency_ms, fault_rate=fault_rate,
                             fault_seed=fault_seed, deny=deny, hang=hang, hang_seconds=hang_seconds,
-                            request_log_path=request_log)
+                            request_log_path=request_log, allow_writes=allow_writes,
+                            self_page=self_page, page_cycle=page_cycle, endless_pages=endless_pages,
+                            next_page_url=next_page_url, trickle_bps=trickle_bps, gzip_inflate=gzip_inflate,
+                            redirect=redirect, retry_after=retry_after, retry_after_times=retry_after_times)
         emulator.start()
     except (ScenarioError, ValueError, OSError) as exc:
         raise Failure(f"emulator: {exc}") from None
     _stop_on_sigterm()
     click.echo(f"flexaudit emulator serving {emulator.base_url} "
-               f"account_sid={emulator.account_sid} auth_token={emulator.auth_token} (Ctrl-C stops)")
+               f"account_sid={emulator.account_sid} auth_token={emulator.auth_token}"
+               f"{' writes=allowed' if allow_writes else ''} (Ctrl-C stops)")
+    for sid, token in emulator.subaccounts.items():
+        click.echo(f"  subaccount account_sid={sid} auth_token={token}")
     try:
         while True:
             time.sleep(3600)

@@ -1,54 +1,66 @@
-"""From one HTTP request to one answer: auth, method, route, faults, handler.
+"""From one HTTP request to one answer: auth, method, route, account, faults, handler.
 
 Kept apart from the socket code so the order of checks reads in one place:
-latency, authentication (401), method (405), route (404), deny, hang,
-injected 429/503, then the resource itself.
+latency, authentication (401), method (405), route (404, or 405 for a path
+that answers other methods), the account a 2010 path names (404/401), deny,
+hang, Retry-After 429, redirect 307, injected 429/503, then the resource
+itself; then the paging faults rewrite a list page's links, and the answer
+carries the delivery faults (trickle, gzip) for the server to apply.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from flexaudit.emulator import routes
+from flexaudit.emulator import pagefaults, routes
+from flexaudit.emulator.accounts import Accounts
 from flexaudit.emulator.errors import TwilioError, error_body, not_found
-from flexaudit.emulator.faults import FaultInjector
+from flexaudit.emulator.faults import FaultInjector, FaultSettings
 from flexaudit.emulator.scenario import Scenario
 
 _log = logging.getLogger(__name__)
+
+WRITE_METHODS = ("POST", "DELETE")
 
 
 @dataclass
 class Answer:
     status: int
-    body: dict
+    body: dict | None  # None: no body at all (204, 307)
     sub: str
     path: str
     query: str
     username: str | None
     headers: dict[str, str] = field(default_factory=dict)
+    account: str | None = None  # the account whose resources answered
+    trickle_bps: float | None = None
+    inflate_to: int | None = None
 
 
 class Dispatcher:
-    def __init__(self, scenario: Scenario, faults: FaultInjector):
+    def __init__(self, scenario: Scenario, faults: FaultInjector, allow_writes: bool = False):
         self.scenario = scenario
         self.faults = faults
+        self.allow_writes = allow_writes
+        self.accounts = Accounts(scenario)
+        self._settings: dict[str, FaultSettings] = {}
 
-    def answer(self, method: str, target: str, authorization: str | None) -> Answer:
+    def answer(self, method: str, target: str, authorization: str | None, form: bytes = b"") -> Answer:
         parts = urlsplit(target)
         sub, _, rest = unquote(parts.path).lstrip("/").partition("/")
         path = "/" + rest
         username, password = _basic_credentials(authorization)
         answer = Answer(200, {}, sub, path, parts.query, username)
         try:
-            answer.body = self._resource(method, sub, path, parts.query, username, password)
+            self._resource(answer, method, form, password)
         except TwilioError as error:
             answer.status = error.status
             answer.body = error_body(error)
+            answer.trickle_bps = answer.inflate_to = None
             if error.status == 401:
                 answer.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
         except Exception:  # a bug here must still answer, as Twilio's own 500s do
@@ -57,37 +69,62 @@ class Dispatcher:
             answer.status, answer.body = 500, error_body(error)
         return answer
 
-    def _resource(self, method: str, sub: str, path: str, query: str, username: str | None,
-                  password: str | None) -> dict:
-        settings = self.faults.settings
-        self.faults.pause(settings.latency_ms / 1000)
-        if not self._authenticated(username, password):
-            raise TwilioError(401)
-        if method != "GET":
-            raise TwilioError(405, f"Method {method} not allowed: the emulator serves a read-only auditor")
-        found = routes.match(sub, path)
+    def _settings_for(self, account: Scenario) -> FaultSettings:
+        """Emulator-wide faults, plus the account's own when it states some."""
+        if not account.own_faults:
+            return self.faults.settings
+        found = self._settings.get(account.account_sid)
         if found is None:
+            found = self._settings[account.account_sid] = self.faults.settings.merged(account.own_faults)
+        return found
+
+    def _resource(self, answer: Answer, method: str, form: bytes, password: str | None) -> None:
+        sub, path, query = answer.sub, answer.path, answer.query
+        self.faults.pause(self.faults.settings.latency_ms / 1000)
+        principal = self.accounts.authenticate(answer.username, password)
+        if method != "GET" and not (self.allow_writes and method in WRITE_METHODS):
+            raise TwilioError(405, f"Method {method} not allowed: the emulator serves a read-only auditor")
+        found = routes.match(method, sub, path)
+        if found is None:
+            if routes.methods_for(sub, path):
+                raise TwilioError(405, f"Method {method} not allowed on {path}")
             raise not_found(path)
         route, params = found
-        denied = self.faults.denied_status(route.family)
+        account = self.accounts.target(principal, params.get("account"), path)
+        answer.account = account.account_sid
+        settings = self._settings_for(account)
+        # A subaccount's own latency_ms: the emulator-wide one was already waited above.
+        self.faults.pause((settings.latency_ms - self.faults.settings.latency_ms) / 1000)
+        family = route.family
+        denied = self.faults.denied_status(family, settings)
         if denied:
             raise TwilioError(denied)
-        if self.faults.hangs(route.family):
+        if self.faults.hangs(family, settings):
             self.faults.pause(settings.hang_seconds)
-        injected = self.faults.injected_status(f"{method} /{sub}{path}?{query}")
+        request_key = f"{method} /{sub}{path}?{query}"
+        retry_after = self.faults.retry_after(family, request_key, settings)
+        if retry_after is not None:
+            answer.headers["Retry-After"] = retry_after
+            raise TwilioError(429)
+        if route.kind == "fetch" and family in settings.redirect:
+            answer.status, answer.body = 307, None
+            answer.headers["Location"] = settings.redirect[family]
+            return
+        injected = self.faults.injected_status(request_key, settings)
         if injected:
             raise TwilioError(injected)
-        call = routes.Call(sub, path, parse_qsl(query, keep_blank_values=True), params)
-        return route.handler(self.scenario, call)
-
-    def _authenticated(self, username: str | None, password: str | None) -> bool:
-        if username is None or password is None:
-            return False
-        if username == self.scenario.account_sid:
-            expected = self.scenario.auth_token
+        call = routes.Call(sub, path, parse_qsl(query, keep_blank_values=True), params,
+                           form=parse_qsl(form.decode("utf-8", "replace"), keep_blank_values=True),
+                           listed=tuple(self.accounts.listed(principal)))
+        result = route.handler(account, call)
+        if isinstance(result, routes.Reply):
+            answer.status, answer.body = result.status, result.body
         else:
-            expected = self.scenario.api_keys.get(username)
-        return expected is not None and hmac.compare_digest(password.encode(), expected.encode())
+            answer.body = result
+        if route.kind == "list" and pagefaults.applies(settings, family):
+            answer.body = pagefaults.rewrite(answer.body, settings, family)
+        answer.trickle_bps = settings.trickle_bps.get(family)
+        answer.inflate_to = settings.gzip_inflate.get(family)
 
 
 def _basic_credentials(header: str | None) -> tuple[str | None, str | None]:

@@ -43,7 +43,7 @@ def window(query: QueryPairs, max_size: int) -> Window:
     if number < 0:
         raise TwilioError(400, "Page must be a non-negative integer")
     token = params.get("PageToken")
-    offset = _decode_token(token) if token else number * size
+    offset = decode_token(token) if token else number * size
     return Window(size, number, offset, token)
 
 
@@ -56,12 +56,12 @@ def _int(raw: str | None, name: str, default: int) -> int:
         raise TwilioError(400, f"{name} must be an integer") from None
 
 
-def _encode_token(offset: int, backwards: bool = False) -> str:
+def encode_token(offset: int, backwards: bool = False) -> str:
     body = base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
     return ("PB" if backwards else "PA") + body
 
 
-def _decode_token(token: str) -> int:
+def decode_token(token: str) -> int:
     try:
         if token[:2] not in ("PA", "PB"):
             raise ValueError
@@ -103,13 +103,13 @@ class _Links:
     def next(self) -> str | None:
         if not self.has_next:
             return None
-        return self._link(self._win.number + 1, _encode_token(self._win.offset + self._shown))
+        return self._link(self._win.number + 1, encode_token(self._win.offset + self._shown))
 
     def previous(self) -> str | None:
         if not self.has_previous:
             return None
         start = max(0, self._win.offset - self._win.size)
-        return self._link(max(0, self._win.number - 1), _encode_token(start, backwards=True))
+        return self._link(max(0, self._win.number - 1), encode_token(start, backwards=True))
 
 
 def v1_page(items: Collection, sub: str, path: str, query: QueryPairs, key: str, max_size: int) -> dict:

@@ -39,15 +39,16 @@ def as_json_text(value) -> str:
 
 # --- api (2010) -------------------------------------------------------------
 
-def account(stated: dict, auth_token: str) -> dict:
+def account(stated: dict, auth_token: str, owner_sid: str | None = None) -> dict:
+    """owner_sid: the parent's SID for a subaccount; an account owns itself otherwise."""
     sid = stated["sid"]
     base = f"/2010-04-01/Accounts/{sid}"
     return _merge({
         "auth_token": auth_token,
         "date_created": DEFAULT_DATE_2010,
         "date_updated": DEFAULT_DATE_2010,
-        "friendly_name": "My first Twilio account",
-        "owner_account_sid": sid,
+        "friendly_name": "My first Twilio account" if owner_sid is None else "Subaccount",
+        "owner_account_sid": owner_sid or sid,
         "sid": sid,
         "status": "active",
         "subresource_uris": {
@@ -111,6 +112,45 @@ def incoming_phone_number(stated: dict, account_sid: str) -> dict:
         "bundle_sid": None,
         "status": "in-use",
         "type": "local",
+    }, stated)
+
+
+# Served messages carry fake customer data that must never leave a client's
+# response handler: both markers are easy to search for in anything written.
+CUSTOMER_BODY = "CUSTOMER-BODY"
+CUSTOMER_FROM_PREFIX = "+1999"  # N9X area codes are reserved: no real number starts so
+
+
+def customer_number(index: int) -> str:
+    return f"{CUSTOMER_FROM_PREFIX}{index % 10_000_000:07d}"
+
+
+def message(stated: dict, account_sid: str) -> dict:
+    """An inbound message; `date_sent` is already RFC 2822 (messages.py converts)."""
+    sid = stated["sid"]
+    sent = stated.get("date_sent", DEFAULT_DATE_2010)
+    base = f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}"
+    return _merge({
+        "account_sid": account_sid,
+        "api_version": "2010-04-01",
+        "body": f"{CUSTOMER_BODY} hello, is anyone there?",
+        "date_created": sent,
+        "date_sent": sent,
+        "date_updated": sent,
+        "direction": "inbound",
+        "error_code": None,
+        "error_message": None,
+        "from": customer_number(0),
+        "messaging_service_sid": None,
+        "num_media": "0",
+        "num_segments": "1",
+        "price": None,
+        "price_unit": "USD",
+        "sid": sid,
+        "status": "received",
+        "subresource_uris": {"media": f"{base}/Media.json", "feedback": f"{base}/Feedback.json"},
+        "to": "+15550100000",
+        "uri": f"{base}.json",
     }, stated)
 
 
@@ -419,6 +459,46 @@ def address_configuration(stated: dict, account_sid: str) -> dict:
         "url": f"{host('conversations')}/v1/Configuration/Addresses/{sid}",
         "address_country": None,
     }, stated)
+
+
+def conversation_service(stated: dict, account_sid: str) -> dict:
+    sid = stated["sid"]
+    url = f"{host('conversations')}/v1/Services/{sid}"
+    return _merge({
+        "account_sid": account_sid,
+        "sid": sid,
+        "friendly_name": "Flex Conversation Service",
+        "date_created": DEFAULT_DATE,
+        "date_updated": DEFAULT_DATE,
+        "url": url,
+        "links": _links(url, conversations="Conversations", users="Users", roles="Roles",
+                        bindings="Bindings", configuration="Configuration",
+                        participant_conversations="ParticipantConversations"),
+    }, stated, drop=("conversations",))
+
+
+def conversation(stated: dict, account_sid: str, service_sid: str) -> dict:
+    sid = stated["sid"]
+    url = f"{host('conversations')}/v1/Services/{service_sid}/Conversations/{sid}"
+    found = _merge({
+        "account_sid": account_sid,
+        "chat_service_sid": service_sid,
+        "messaging_service_sid": None,
+        "sid": sid,
+        "friendly_name": None,
+        "unique_name": None,
+        "attributes": "{}",
+        "state": "active",
+        "date_created": DEFAULT_DATE,
+        "date_updated": DEFAULT_DATE,
+        "timers": {},
+        "url": url,
+        "links": _links(url, participants="Participants", messages="Messages", webhooks="Webhooks"),
+        "bindings": {},
+    }, stated)
+    if found["attributes"] is not None:
+        found["attributes"] = as_json_text(found["attributes"])
+    return found
 
 
 # --- taskrouter -------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Load a scenario (flexaudit/emulator/SCENARIOS.md): validate it, fill defaults, index it.
 
 Written resources are filled once at load time; `repeat` blocks are kept as a
-template and expanded page by page (see collection.py).
+template and expanded page by page (see collection.py). A scenario is one
+account; its `subaccounts` are whole scenario bodies of their own, loaded the
+same way and linked to their parent.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -16,8 +19,13 @@ from typing import Callable, Mapping
 from flexaudit.emulator import resources
 from flexaudit.emulator.collection import Collection, Repeated, Written
 from flexaudit.emulator.faults import FaultSettings
+from flexaudit.emulator.messages import MessageError, MessageList, load_messages, parse_instant
+from flexaudit.emulator.serverless import Serverless, ServerlessError, load_serverless
 
-_DEMO = Path(__file__).parent / "scenarios" / "demo.json"
+_BUNDLED = Path(__file__).parent / "scenarios"
+_DEMO = _BUNDLED / "demo.json"
+# Bundled scenarios by name: the demo account, and a parent with four subaccounts.
+BUNDLED_SCENARIOS = ("demo", "fleet")
 
 # An account to use when a scenario states none: the smallest scenario is {}.
 DEFAULT_ACCOUNT_SID = "AC" + hashlib.md5(b"flexaudit emulator account").hexdigest()
@@ -32,6 +40,12 @@ class ScenarioError(ValueError):
 
 def demo_scenario_path() -> Path:
     return _DEMO
+
+
+def bundled_scenario_path(name: str) -> Path:
+    if name not in BUNDLED_SCENARIOS:
+        raise ScenarioError(f"no bundled scenario {name!r} (bundled: {', '.join(BUNDLED_SCENARIOS)})")
+    return _BUNDLED / f"{name}.json"
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,9 @@ _KINDS: dict[str, _Kind] = {
         _Child("channels", "CH", resources.chat_channel, repeatable=True),
     )),
     "address_configurations": _Kind("IG", resources.address_configuration),
+    "conversation_services": _Kind("IS", resources.conversation_service, (
+        _Child("conversations", "CH", resources.conversation, repeatable=True),
+    )),
     "taskrouter_workspaces": _Kind("WS", resources.workspace, (
         _Child("workflows", "WW", resources.workflow),
         _Child("task_channels", "TC", resources.task_channel),
@@ -75,23 +92,46 @@ _SINGLETONS: dict[str, Callable[[dict, str], dict]] = {
     "conversations_configuration": resources.conversations_configuration,
 }
 
-_TOP_KEYS = {"account", "auth", "faults", *_KINDS, *_SINGLETONS}
+_TOP_KEYS = {"account", "auth", "faults", "messages", "serverless_services", "subaccounts", *_KINDS, *_SINGLETONS}
+
+ACCOUNT_STATUSES = ("active", "suspended", "closed")
+_CONVERSATION_STATES = ("inactive", "active", "closed", "initializing")
 
 
-@dataclass
+@dataclass(eq=False)
 class Scenario:
+    """One account: its record, credentials, resources, and (for a parent) its subaccounts."""
+
     account: dict
     auth_token: str
     api_keys: dict[str, str]
+    # A parent's (top-level) faults apply to every account; a subaccount's
+    # own `faults` object is added on top for requests served from it.
     faults: FaultSettings
     singletons: dict[str, dict | None] = field(default_factory=dict)
     lists: dict[str, Collection] = field(default_factory=dict)
     by_sid: dict[str, dict[str, dict]] = field(default_factory=dict)
     children: dict[tuple[str, str], Collection] = field(default_factory=dict)
+    messages: MessageList = field(default_factory=lambda: MessageList([]))
+    serverless: Serverless = field(default_factory=Serverless)
+    own_faults: dict = field(default_factory=dict)
+    subaccounts: list["Scenario"] = field(default_factory=list)
+    parent: "Scenario | None" = field(default=None, repr=False)
+    # Writes (write mode) replace lists and records under this lock, so a
+    # reader always sees one whole version of a list.
+    write_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def account_sid(self) -> str:
         return self.account["sid"]
+
+    @property
+    def status(self) -> str:
+        return self.account["status"]
+
+    def accounts(self) -> list["Scenario"]:
+        """This account and its subaccounts, parent first."""
+        return [self, *self.subaccounts]
 
     def child_list(self, kind: str, child_key: str, parent_sid: str) -> Collection | None:
         """The parent's child collection, or None when the parent does not exist."""
@@ -128,34 +168,102 @@ def load_scenario(source) -> Scenario:
 def _build(data) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError("the scenario must be a JSON object")
+    parent = _build_account(data, "", None)
+    seen = {parent.account_sid: "account.sid"}
+    seen_keys = {key: "auth.api_keys" for key in parent.api_keys}
+    for i, stated in enumerate(_list(data.get("subaccounts"), "subaccounts")):
+        where = f"subaccounts[{i}]"
+        stated = _object(stated, where)
+        if "subaccounts" in stated:
+            raise ScenarioError(f"{where}: a subaccount cannot have subaccounts of its own")
+        sub = _build_account(stated, where + ".", parent)
+        if sub.account_sid in seen:
+            raise ScenarioError(f"{where}.account.sid {sub.account_sid} is already used by {seen[sub.account_sid]}")
+        seen[sub.account_sid] = f"{where}.account.sid"
+        for key in sub.api_keys:
+            if key in seen_keys:
+                raise ScenarioError(f"{where}.auth.api_keys: {key} is already a key of {seen_keys[key]}")
+            seen_keys[key] = f"{where}.auth.api_keys"
+        parent.subaccounts.append(sub)
+    return parent
+
+
+def _build_account(data: dict, prefix: str, parent: Scenario | None) -> Scenario:
+    """One account's body; prefix names its place in the file ("" or "subaccounts[2].")."""
     unknown = {k for k in data if k not in _TOP_KEYS and k not in _NOTE_KEYS and not k.startswith(("_", "$"))}
     if unknown:
-        raise ScenarioError(f"unknown key(s) {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(_TOP_KEYS))}")
+        raise ScenarioError(f"{prefix}unknown key(s) {', '.join(sorted(unknown))}; "
+                            f"expected some of {', '.join(sorted(_TOP_KEYS))}")
+    try:
+        return _build_account_body(data, parent)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{prefix}{exc}") from None
 
+
+def _build_account_body(data: dict, parent: Scenario | None) -> Scenario:
     account_stated = _object(data.get("account"), "account", optional=True) or {}
-    account_sid = account_stated.get("sid", DEFAULT_ACCOUNT_SID)
+    if parent is None:
+        account_sid = account_stated.get("sid", DEFAULT_ACCOUNT_SID)
+    else:
+        default = "AC" + hashlib.md5(f"{parent.account_sid}:subaccount:{len(parent.subaccounts)}".encode()).hexdigest()
+        account_sid = account_stated.get("sid", default)
     _check_sid(account_sid, "AC", "account.sid")
+    if account_stated.get("status", "active") not in ACCOUNT_STATUSES:
+        raise ScenarioError(f"account.status must be one of {', '.join(ACCOUNT_STATUSES)}, "
+                            f"got {account_stated['status']!r}")
+    if parent is not None and account_stated.get("owner_account_sid", parent.account_sid) != parent.account_sid:
+        raise ScenarioError("account.owner_account_sid of a subaccount is its parent's SID")
     auth = _object(data.get("auth"), "auth", optional=True) or {}
     auth_token = auth.get("auth_token", hashlib.md5(f"token {account_sid}".encode()).hexdigest())
     if not isinstance(auth_token, str) or not auth_token:
         raise ScenarioError("auth.auth_token must be a non-empty string")
     api_keys = _api_keys(auth.get("api_keys", []))
 
+    own_faults = data.get("faults") or {}
     try:
-        faults = FaultSettings.from_mapping(data.get("faults") or {})
+        if parent is None:
+            faults = FaultSettings.from_mapping(own_faults)
+        else:
+            faults = parent.faults
+            parent.faults.merged(own_faults)  # validates; applied per request (dispatch.py)
     except (ValueError, TypeError) as exc:
         raise ScenarioError(f"faults: {exc}") from None
 
     scenario = Scenario(
-        account=resources.account({**account_stated, "sid": account_sid}, auth_token),
+        account=resources.account({**account_stated, "sid": account_sid}, auth_token,
+                                  owner_sid=parent.account_sid if parent else None),
         auth_token=auth_token, api_keys=api_keys, faults=faults,
+        own_faults=dict(own_faults) if parent is not None else {}, parent=parent,
     )
     for key, fill in _SINGLETONS.items():
         stated = _object(data.get(key), key, optional=True)
         scenario.singletons[key] = None if stated is None else fill(stated, account_sid)
     for key, kind in _KINDS.items():
         _load_kind(scenario, data.get(key), key, kind)
+    _mirror_chat_services(scenario)
+    try:
+        scenario.messages = load_messages(_list(data.get("messages"), "messages"), account_sid)
+        scenario.serverless = load_serverless(_list(data.get("serverless_services"), "serverless_services"),
+                                              account_sid)
+    except (MessageError, ServerlessError) as exc:
+        raise ScenarioError(str(exc)) from None
     return scenario
+
+
+def _mirror_chat_services(scenario: Scenario) -> None:
+    """Chat services are Conversations services too (one service behind both APIs):
+    list each chat service not stated under `conversation_services` there as well."""
+    stated = scenario.by_sid["conversation_services"]
+    mirrored = []
+    for chat in scenario.lists["chat_services"].all():
+        if chat["sid"] not in stated:
+            service = resources.conversation_service(
+                {k: chat[k] for k in ("sid", "friendly_name", "date_created", "date_updated")}, scenario.account_sid)
+            stated[chat["sid"]] = service
+            mirrored.append(service)
+    if mirrored:
+        written = scenario.lists["conversation_services"].all()
+        scenario.lists["conversation_services"] = Collection([Written(written + mirrored)])
 
 
 def _load_kind(scenario: Scenario, items, key: str, kind: _Kind) -> None:
@@ -187,7 +295,8 @@ def _load_children(items, where: str, child: _Child, account_sid: str, parent_si
         stated = _object(stated, here)
         if "repeat" in stated:
             if not child.repeatable:
-                raise ScenarioError(f"{here}: repeat blocks are only allowed in channels and sessions")
+                raise ScenarioError(f"{here}: repeat blocks are only allowed in channels and sessions, "
+                                    "and in conversations")
             if written:
                 segments.append(Written(written))
                 written = []
@@ -251,6 +360,23 @@ def _with_sid_replaced(value, probe: str, sid: str):
 def _check_child_fields(stated: dict, where: str, child: _Child) -> None:
     if child.key == "channels" and "type" in stated and stated["type"] not in ("public", "private"):
         raise ScenarioError(f"{where}.type must be 'public' or 'private', got {stated['type']!r}")
+    if child.key == "conversations":
+        if "state" in stated and stated["state"] not in _CONVERSATION_STATES:
+            raise ScenarioError(f"{where}.state must be one of {', '.join(_CONVERSATION_STATES)}, "
+                                f"got {stated['state']!r}")
+        for key in ("date_created", "date_updated"):
+            # The StartDate/EndDate filters and staleness checks compare these.
+            if key in stated and not _is_instant(stated[key]):
+                raise ScenarioError(f"{where}.{key} must be an ISO 8601 date-time like "
+                                    f"2026-10-02T14:03:11Z, got {stated[key]!r}")
+
+
+def _is_instant(value) -> bool:
+    try:
+        parse_instant(value)
+        return True
+    except (TypeError, ValueError, AttributeError):
+        return False
 
 
 # --- small validators -------------------------------------------------------

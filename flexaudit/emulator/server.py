@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from flexaudit.emulator import delivery
 from flexaudit.emulator.dispatch import Dispatcher
 from flexaudit.emulator.faults import FaultInjector
 from flexaudit.emulator.requestlog import RequestLog
@@ -19,6 +20,8 @@ from flexaudit.emulator.scenario import Scenario, load_scenario
 
 # An idle keep-alive connection is dropped after this long, so its thread ends.
 _IDLE_SECONDS = 30
+# A write's form body is a few hundred bytes; anything far larger is refused.
+_MAX_FORM_BYTES = 1 << 20
 
 
 class Emulator:
@@ -27,13 +30,24 @@ class Emulator:
     def __init__(self, scenario, port: int = 0, latency_ms: float = 0, fault_rate: float = 0.0,
                  fault_seed: int = 0, deny: Mapping[str, int] | None = None,
                  hang: Iterable[str] | None = None, hang_seconds: float = 60,
-                 request_log_path: str | Path | None = None, host: str = "127.0.0.1"):
+                 request_log_path: str | Path | None = None, host: str = "127.0.0.1",
+                 allow_writes: bool = False, *,
+                 self_page: Iterable[str] | None = None, page_cycle: Iterable[str] | None = None,
+                 endless_pages: Iterable[str] | None = None, next_page_url: Mapping[str, str] | None = None,
+                 trickle_bps: Mapping[str, float] | None = None, gzip_inflate: Mapping[str, int] | None = None,
+                 redirect: Mapping[str, str] | None = None, retry_after: Mapping[str, object] | None = None,
+                 retry_after_times: int = 0):
+        """allow_writes: answer the writes of routes/writes.py (otherwise every non-GET is 405).
+        The keyword-only options are the hostile-answer faults (faults.py, SCENARIOS.md)."""
         self.scenario: Scenario = load_scenario(scenario)
         settings = self.scenario.faults.overridden(
             latency_ms=latency_ms, fault_rate=fault_rate, fault_seed=fault_seed, deny=deny,
-            hang=hang, hang_seconds=hang_seconds)
+            hang=hang, hang_seconds=hang_seconds, retry_after_times=retry_after_times,
+            self_page=self_page, page_cycle=page_cycle, endless_pages=endless_pages, next_page_url=next_page_url,
+            trickle_bps=trickle_bps, gzip_inflate=gzip_inflate, redirect=redirect, retry_after=retry_after)
         self.faults = FaultInjector(settings)
-        self._dispatcher = Dispatcher(self.scenario, self.faults)
+        self.allow_writes = allow_writes
+        self._dispatcher = Dispatcher(self.scenario, self.faults, allow_writes=allow_writes)
         self._host = host
         self._port = port
         self._request_log_path = request_log_path
@@ -66,8 +80,13 @@ class Emulator:
         return f"http://{self._host}:{self.port}"
 
     @property
+    def subaccounts(self) -> dict[str, str]:
+        """Each subaccount's SID and auth token (its credentials, as the parent's listing gives them)."""
+        return {sub.account_sid: sub.auth_token for sub in self.scenario.subaccounts}
+
+    @property
     def requests(self) -> list[dict]:
-        """Logged requests so far: method, sub, path, query, status, username, time, duration_ms."""
+        """Logged requests so far: method, sub, path, query, status, username, account, time, duration_ms."""
         return self._log.entries() if self._log else []
 
     # --- lifecycle -----------------------------------------------------------
@@ -102,10 +121,19 @@ class Emulator:
 
     # --- called by the handler threads ----------------------------------------
 
-    def _serve(self, method: str, target: str, authorization: str | None) -> tuple[int, bytes, dict]:
+    def _serve(self, method: str, target: str, authorization: str | None,
+               form: bytes = b"") -> tuple[int, bytes, dict, float | None]:
+        """(status, body bytes, extra headers, trickle rate or None) for one request."""
         started = time.monotonic()
-        answer = self._dispatcher.answer(method, target, authorization)
-        body = json.dumps(answer.body, separators=(",", ":")).encode()
+        answer = self._dispatcher.answer(method, target, authorization, form)
+        body = b"" if answer.body is None else json.dumps(answer.body, separators=(",", ":")).encode()
+        headers = dict(answer.headers)
+        if answer.body is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        if answer.inflate_to:
+            body = delivery.inflating_gzip(body, answer.inflate_to)
+            headers["Content-Encoding"] = "gzip"
+        # Never the form body: a write may carry secrets (a webhook URL's token).
         self._log.record({
             "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "method": method,
@@ -114,9 +142,10 @@ class Emulator:
             "query": answer.query,
             "status": answer.status,
             "username": answer.username,
+            "account": answer.account,
             "duration_ms": round((time.monotonic() - started) * 1000, 3),
         })
-        return answer.status, body, answer.headers
+        return answer.status, body, headers, answer.trickle_bps
 
 
 class _Server(ThreadingHTTPServer):
@@ -165,28 +194,36 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)  # drain, or the next request on this connection is garbled
+        if length > _MAX_FORM_BYTES:
+            self.send_error(413)
+            self.close_connection = True
+            return
+        # Read it all: the form of a write, and a drained connection for the next request.
+        form = self.rfile.read(length) if length else b""
         server = self.server
         with server._open_lock:
             server.in_flight += 1
             concurrent = server.in_flight
         try:
-            status, body, headers = server.emulator._serve(self.command, self.path,
-                                                           self.headers.get("Authorization"))
+            status, body, headers, trickle_bps = server.emulator._serve(
+                self.command, self.path, self.headers.get("Authorization"), form)
         finally:
             with server._open_lock:
                 server.in_flight -= 1
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Twilio-Request-Id", "RQ" + uuid.uuid4().hex)
             self.send_header("Twilio-Concurrent-Requests", str(concurrent))
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            if self.command != "HEAD":
+            if self.command == "HEAD":
+                return
+            if trickle_bps:
+                if not delivery.trickle(self.wfile.write, body, trickle_bps, server.emulator.faults.pause):
+                    self.close_connection = True  # the emulator stops: cut the body off
+            else:
                 self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up (a timeout test against a hanging family).

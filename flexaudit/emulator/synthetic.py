@@ -21,7 +21,17 @@ the way legacy Flex messaging accounts do:
 - chat channels and proxy sessions as lazy `repeat` blocks (mostly INACTIVE
   channels, mostly closed sessions), so 100,000 channels cost no memory;
 - a Flex configuration, a TaskRouter workspace with workflows and task
-  channels, a Conversations configuration and a few address configurations.
+  channels, and a Conversations configuration;
+- what the migration companion reads after the cut-over: Conversations
+  address configurations on numbers already moved (most healthy, a few
+  deliberately broken: auto-creation off, a deleted or Chat-only Studio flow,
+  a foreign conversation service, a number not in the account, a webhook
+  deaf to onMessageAdded, a number still wired to a webhook or still mapped
+  by a Flex Flow), the Flex conversation service's conversations as repeat
+  blocks (active ones, some stale, plus inactive and closed ones), Serverless
+  services whose deployed functions mostly call today's APIs and a few still
+  the legacy ones, and each enabled sms/whatsapp address's inbound messages
+  as compact blocks (recent traffic, old traffic, or none).
 
 The same arguments always give the same scenario (byte for byte once dumped
 with sort_keys). The scenario's `_synthetic` key (ignored by the emulator)
@@ -42,11 +52,25 @@ import random
 import sys
 from pathlib import Path
 
+from flexaudit.emulator.synthetic_functions import LEGACY_PATTERNS, helper_source, legacy_source
+
 PRESETS: dict[str, dict[str, int]] = {
     "small": {"numbers": 120, "flex_flows": 30, "studio_flows": 12, "chat_channels": 450},
-    "medium": {"numbers": 2_000, "flex_flows": 500, "studio_flows": 300, "chat_channels": 10_000},
-    "large": {"numbers": 10_000, "flex_flows": 2_000, "studio_flows": 1_000, "chat_channels": 100_000},
+    "medium": {"numbers": 2_000, "flex_flows": 500, "studio_flows": 300, "chat_channels": 10_000,
+               "address_configurations": 200, "conversations": 5_000,
+               "serverless_services": 3, "serverless_functions": 60},
+    "large": {"numbers": 10_000, "flex_flows": 2_000, "studio_flows": 1_000, "chat_channels": 100_000,
+              "address_configurations": 1_000, "conversations": 25_000,
+              "serverless_services": 5, "serverless_functions": 300},
 }
+
+# The as-of day the bench and the demo use; an active conversation last
+# updated more than 30 days before it is stale (rules.md FLX508).
+_AS_OF = "2026-11-21"
+_STALE_UPDATED = ("2026-07-03", "2026-09-15", "2026-10-12")
+_FRESH_UPDATED = ("2026-11-18", "2026-11-19", "2026-11-20")
+_RECENT_TRAFFIC = ("2026-11-14", "2026-11-17", "2026-11-19", "2026-11-20")
+_OLD_TRAFFIC = ("2026-03-11", "2026-05-27", "2026-08-02")
 
 _AREA_CODES = ("415", "628", "212", "646", "312", "213", "617", "206", "512", "303")
 _TEAMS = ("Support", "Sales", "Returns", "Billing", "Wholesale", "Partners", "Store Pickup", "VIP",
@@ -63,7 +87,8 @@ _RECENT_DAYS = ("2026-03-02", "2026-03-09", "2026-03-16")
 def generate_account(numbers: int, flex_flows: int, studio_flows: int, chat_channels: int, seed: int = 0,
                      proxy_sessions: int | None = None, messaging_services: int | None = None,
                      address_configurations: int | None = None, misconfigured: float = 0.02,
-                     name: str | None = None) -> dict:
+                     name: str | None = None, conversations: int | None = None,
+                     serverless_services: int | None = None, serverless_functions: int | None = None) -> dict:
     """A scenario dict for a large legacy Flex account; deterministic for the arguments.
 
     numbers: incoming phone numbers; flex_flows: Flex Flows (SMS and WhatsApp
@@ -71,11 +96,23 @@ def generate_account(numbers: int, flex_flows: int, studio_flows: int, chat_chan
     flows, about 85% messaging flows that Flex Flows point at; chat_channels:
     channels of the Flex chat service. proxy_sessions defaults to
     chat_channels // 10; messaging_services to 3 + numbers // 2000;
-    address_configurations to min(40, numbers // 100). misconfigured is the
-    share of resources given a deliberate misconfiguration.
+    address_configurations to min(40, numbers // 100); conversations (active
+    ones in the Flex conversation service; inactive and closed come on top) to
+    chat_channels // 2; serverless_functions to studio_flows // 5, spread over
+    serverless_services (default: one per 20 functions, at least one when
+    there are functions). misconfigured is the share of resources given a
+    deliberate misconfiguration.
     """
+    if conversations is None:
+        conversations = chat_channels // 2
+    if serverless_functions is None:
+        serverless_functions = studio_flows // 5
+    if serverless_services is None:
+        serverless_services = -(-serverless_functions // 20)
     for label, value in (("numbers", numbers), ("flex_flows", flex_flows), ("studio_flows", studio_flows),
-                         ("chat_channels", chat_channels)):
+                         ("chat_channels", chat_channels), ("conversations", conversations),
+                         ("serverless_services", serverless_services),
+                         ("serverless_functions", serverless_functions)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{label} must be a non-negative integer, got {value!r}")
     if not 0 <= misconfigured <= 1:
@@ -84,7 +121,8 @@ def generate_account(numbers: int, flex_flows: int, studio_flows: int, chat_chan
                     chat_channels // 10 if proxy_sessions is None else proxy_sessions,
                     3 + numbers // 2000 if messaging_services is None else messaging_services,
                     min(40, numbers // 100) if address_configurations is None else address_configurations,
-                    misconfigured, name).build()
+                    misconfigured, name, conversations,
+                    max(serverless_services, 1) if serverless_functions else 0, serverless_functions).build()
 
 
 def generate_preset(preset: str, seed: int = 0, **overrides) -> dict:
@@ -96,7 +134,7 @@ def generate_preset(preset: str, seed: int = 0, **overrides) -> dict:
 
 class _Builder:
     def __init__(self, n_numbers, n_flex_flows, n_studio_flows, n_channels, seed, n_sessions, n_messaging,
-                 n_addresses, misconfigured, name):
+                 n_addresses, misconfigured, name, n_conversations, n_serverless_services, n_functions):
         self.n_numbers = n_numbers
         self.n_flex_flows = n_flex_flows
         self.n_studio_flows = n_studio_flows
@@ -104,6 +142,9 @@ class _Builder:
         self.n_sessions = max(0, n_sessions)
         self.n_messaging = max(0, n_messaging)
         self.n_addresses = max(0, n_addresses)
+        self.n_conversations = n_conversations
+        self.n_serverless_services = n_serverless_services
+        self.n_functions = n_functions
         self.bad = misconfigured
         self.seed = seed
         self.name = name
@@ -145,9 +186,13 @@ class _Builder:
         phone_numbers = self._numbers()
         flows = self._flex_flows(phone_numbers)
         self._rewire_numbers(phone_numbers, flows)
+        # Addresses first: a number moved to Conversations has left the Messaging Services.
+        addresses = self._address_configurations(phone_numbers)
         proxy = self._proxy_service(phone_numbers)
         messaging = self._messaging_services(phone_numbers)
-        addresses = self._address_configurations(phone_numbers)
+        conversation_services = self._conversation_services()
+        serverless = self._serverless_services()
+        messages = self._messages(flows, addresses)
 
         scenario = {
             "name": self.name or f"synthetic legacy Flex account (seed {self.seed})",
@@ -157,7 +202,9 @@ class _Builder:
                 "sizes": {"numbers": self.n_numbers, "flex_flows": self.n_flex_flows,
                           "studio_flows": self.n_studio_flows, "chat_channels": self.n_channels,
                           "proxy_sessions": self.n_sessions, "messaging_services": self.n_messaging,
-                          "address_configurations": len(addresses)},
+                          "address_configurations": len(addresses), "conversations": self.n_conversations,
+                          "serverless_services": self.n_serverless_services,
+                          "serverless_functions": self.n_functions},
                 "flex_chat_service_sid": self.flex_chat_sid,
                 "counts": {},
             },
@@ -179,6 +226,9 @@ class _Builder:
                 "default_inactive_timer": "PT1H", "default_closed_timer": "P1D",
             },
             "address_configurations": addresses,
+            "conversation_services": conversation_services,
+            "serverless_services": serverless,
+            "messages": messages,
             "taskrouter_workspaces": [{
                 "sid": self.workspace_sid, "friendly_name": "Flex Task Assignment",
                 "workflows": self.workflows, "task_channels": self.task_channels,
@@ -196,6 +246,10 @@ class _Builder:
             "chat_services": len(scenario["chat_services"]),
             "flex_chat_channels": self.n_channels,
             "address_configurations": len(addresses),
+            "address_configurations_healthy": self.healthy_addresses,
+            **self.conversation_counts,
+            **self.serverless_counts,
+            **self.traffic_counts,
             "taskrouter_workflows": len(self.workflows),
             "taskrouter_task_channels": len(self.task_channels),
             **{f"misconfig_{k}": v for k, v in sorted(self.counts.items())},
@@ -228,6 +282,9 @@ class _Builder:
         n_ivr = 0 if n < 3 else max(1, round(n * 0.15))
         self.messaging_flow_sids: list[str] = []
         self.ivr_flow_sids: list[str] = []
+        # Messaging flows whose incomingConversationMessage reaches Send to Flex on a live workflow.
+        self.conversation_ready_sids: list[str] = []
+        self.chat_only_sids: list[str] = []
         flows = []
         for i in range(n):
             sid = self.sid("FW", i)
@@ -265,6 +322,10 @@ class _Builder:
             self._note("studio_missing_workflow")
             workflow = self.sid("WW", "deleted", i)
         conversation = rng.random() < 0.8  # most flows were updated for Conversations
+        if conversation and roll >= bad:
+            self.conversation_ready_sids.append(flow["sid"])
+        elif not conversation:
+            self.chat_only_sids.append(flow["sid"])
         unreachable = rng.random() < bad
         if unreachable:
             self._note("studio_send_to_flex_unreachable")
@@ -546,47 +607,221 @@ class _Builder:
                            "use_inbound_webhook_on_number": rng.random() < 0.5, "usecase": "notifications"}
                 share = 0.02
             k = min(total, int(total * share))
-            chosen = sorted(rng.sample(range(total), k)) if k else []
+            chosen = sorted(i for i in (rng.sample(range(total), k) if k else []) if i not in self.migrated)
             if m == 1:
-                self.counts["a2p_service_numbers"] = k
+                self.counts["a2p_service_numbers"] = len(chosen)
             service["phone_numbers"] = [{"sid": numbers[i]["sid"], "phone_number": numbers[i]["phone_number"]}
                                         for i in chosen]
             out.append(service)
         return out
 
+    # The deliberate faults of Conversations addresses, dealt in turn to the broken few.
+    _ADDRESS_FAULTS = ("double_handling", "auto_creation_disabled", "studio_flow_missing",
+                       "studio_no_conversation_path", "foreign_conversation_service", "number_not_in_account",
+                       "webhook_without_message_added", "number_webhook_still_set")
+
     def _address_configurations(self, numbers: list[dict]) -> list[dict]:
+        """Addresses already moved to Flex Conversations. A healthy one sits on a number no
+        Flex Flow maps, whose webhook was cleared and which left every Messaging Service (it
+        may stay in the Proxy pool: nothing routes through the pool without a Flex Flow); its
+        Studio flow hands incomingConversationMessage to Flex."""
         rng = self.rng
-        out = []
-        if not numbers:
-            return out
+        self.migrated: set[int] = set()
+        self.healthy_addresses = 0
+        if not numbers or not self.n_addresses:
+            return []
+        n_broken = min(self.n_addresses, round(self.n_addresses * self.bad * 2.5))
+        spare = [i for i in range(len(numbers)) if i not in self.mapped]
+        rng.shuffle(spare)
         mapped = sorted(self.mapped)
+        rng.shuffle(mapped)
+        ready = self.conversation_ready_sids or self.messaging_flow_sids
+        out = []
         for a in range(self.n_addresses):
-            # Half are pilots on numbers a Flex Flow still maps (both paths configured), half on spare numbers.
-            if a % 2 == 0 and mapped:
-                index = mapped[rng.randrange(len(mapped))]
-                self._note("number_with_flex_flow_and_address")
+            fault = self._ADDRESS_FAULTS[a % len(self._ADDRESS_FAULTS)] if a < n_broken else None
+            if fault == "number_not_in_account":
+                index, address_number = None, f"+1555{8_000_000 + a:07d}"
+            elif fault == "double_handling" or not spare:
+                if not mapped:
+                    break
+                index = mapped.pop()
+                fault = "double_handling"  # out of spare numbers: the pilot shares a mapped one
+                address_number = numbers[index]["phone_number"]
             else:
-                index = rng.randrange(len(numbers))
-            number = numbers[index]["phone_number"]
-            whatsapp = self.mapped.get(index) == "whatsapp"
-            studio = self.messaging_flow_sids[a % len(self.messaging_flow_sids)] if self.messaging_flow_sids else None
+                index = spare.pop()
+                address_number = numbers[index]["phone_number"]
+            whatsapp = (self.mapped.get(index) == "whatsapp") if fault == "double_handling" else rng.random() < 0.2
+            webhook = not whatsapp and rng.random() < 0.2
+            if webhook:
+                auto = {"enabled": True, "type": "webhook", "conversation_service_sid": self.conversations_sid,
+                        "webhook_url": "https://bots.northwind.example/conversations", "webhook_method": "POST",
+                        "webhook_filters": ["onMessageAdded", "onConversationStateUpdated"]}
+            else:
+                auto = {"enabled": True, "type": "studio", "conversation_service_sid": self.conversations_sid,
+                        "studio_flow_sid": ready[a % len(ready)] if ready else None, "studio_retry_count": 3}
+            if fault == "auto_creation_disabled":
+                auto["enabled"] = False
+            elif fault == "studio_flow_missing":
+                auto = {**auto, "type": "studio", "studio_flow_sid": self.sid("FW", "deleted address flow", a),
+                        "studio_retry_count": 3}
+                auto.pop("webhook_url", None), auto.pop("webhook_method", None), auto.pop("webhook_filters", None)
+            elif fault == "studio_no_conversation_path":
+                legacy = self.chat_only_sids or self.ivr_flow_sids or [self.sid("FW", "deleted address flow", a)]
+                auto = {"enabled": True, "type": "studio", "conversation_service_sid": self.conversations_sid,
+                        "studio_flow_sid": legacy[a % len(legacy)], "studio_retry_count": 3}
+            elif fault == "foreign_conversation_service":
+                auto["conversation_service_sid"] = self.sid("IS", "another account", a)
+            elif fault == "webhook_without_message_added":
+                auto = {"enabled": True, "type": "webhook", "conversation_service_sid": self.conversations_sid,
+                        "webhook_url": "https://bots.northwind.example/conversations", "webhook_method": "POST",
+                        "webhook_filters": ["onConversationUpdated"]}
+            if fault is None:
+                self.healthy_addresses += 1
+            else:
+                self._note("number_with_flex_flow_and_address" if fault == "double_handling" else f"address_{fault}")
+            if index is not None and fault != "double_handling":
+                self.migrated.add(index)
+                if fault != "number_webhook_still_set":
+                    numbers[index]["sms_url"] = ""
+                    numbers[index]["sms_application_sid"] = None
             out.append({
                 "sid": self.sid("IG", a),
                 "type": "whatsapp" if whatsapp else "sms",
-                "address": f"whatsapp:{number}" if whatsapp else number,
-                "friendly_name": f"Conversations pilot #{a}",
-                "auto_creation": ({"enabled": True, "type": "studio", "conversation_service_sid": self.conversations_sid,
-                                   "studio_flow_sid": studio, "studio_retry_count": 3} if studio else
-                                  {"enabled": True, "type": "default",
-                                   "conversation_service_sid": self.conversations_sid}),
+                "address": f"whatsapp:{address_number}" if whatsapp else address_number,
+                "friendly_name": f"{_TEAMS[a % len(_TEAMS)]} on Conversations #{a}",
+                "auto_creation": auto,
+                "date_created": f"{_RECENT_DAYS[a % len(_RECENT_DAYS)]}T09:00:00Z",
+                "date_updated": f"{_RECENT_DAYS[a % len(_RECENT_DAYS)]}T09:00:00Z",
             })
-        # Twilio allows one address configuration per address.
-        seen, unique = set(), []
-        for item in out:
-            if item["address"] not in seen:
-                seen.add(item["address"])
-                unique.append(item)
-        return unique
+        return out
+
+    # --- Flex Conversations, Serverless, traffic -----------------------------------
+
+    def _conversation_services(self) -> list[dict]:
+        """The Flex conversation service with its conversations as repeat blocks, and a
+        small notifications service; 5,000 or 500,000 conversations cost the same."""
+        n = self.n_conversations
+        n_stale = n // 12 if n >= 12 else 0
+        n_inactive, n_closed = n // 5, n * 2
+        blocks = []
+        for count, state, updated in (
+                (n_closed, "closed", "2026-06-30"), (n_inactive, "inactive", "2026-10-30"),
+                *((n_stale // 3 + (1 if k < n_stale % 3 else 0), "active", day)
+                  for k, day in enumerate(_STALE_UPDATED)),
+                *(((n - n_stale) // 3 + (1 if k < (n - n_stale) % 3 else 0), "active", day)
+                  for k, day in enumerate(_FRESH_UPDATED))):
+            if not count:
+                continue
+            template = {"state": state, "friendly_name": None,
+                        "attributes": {"from": "Customer", "channel": "sms"},
+                        "messaging_service_sid": self.flex_messaging_sid,
+                        "date_created": f"{updated}T08:00:00Z", "date_updated": f"{updated}T08:30:00Z",
+                        "timers": {} if state != "active" else
+                        {"date_inactive": f"{updated}T09:30:00Z", "date_closed": f"{updated}T08:30:00Z"}}
+            blocks.append({"repeat": count, "template": template})
+        # Old-then-new, as the list returns them (by creation).
+        blocks.sort(key=lambda b: b["template"]["date_created"])
+        self.conversation_counts = {
+            "conversations_active": n, "conversations_active_stale": n_stale,
+            "conversations_inactive": n_inactive, "conversations_closed": n_closed,
+            "conversations_oldest_stale_update": f"{_STALE_UPDATED[0]}T08:30:00Z" if n_stale else None,
+        }
+        return [
+            {"sid": self.conversations_sid, "friendly_name": "Flex Conversation Service",
+             "date_created": "2022-05-02T10:00:00Z", "conversations": blocks},
+            {"sid": self.sid("IS", "notifications"), "friendly_name": "Order notifications",
+             "conversations": [{"repeat": 25, "template": {"state": "closed",
+                                                          "date_created": "2026-01-05T10:00:00Z",
+                                                          "date_updated": "2026-01-05T10:05:00Z"}}]},
+        ]
+
+    def _serverless_services(self) -> list[dict]:
+        """Functions services; the first is the one the Studio flows call (business hours).
+        Deployed builds hold a few functions that still call legacy APIs, and a previous,
+        undeployed build holds one more that a scan must not report."""
+        n_services, n_functions = self.n_serverless_services, self.n_functions
+        self.serverless_counts = {"serverless_services": n_services, "serverless_functions": n_functions,
+                                  "serverless_legacy_functions": 0, "serverless_legacy_undeployed": 0}
+        if not n_services:
+            return []
+        n_legacy = min(n_functions, max(3, n_functions // 12))
+        legacy_at = set(self.rng.sample(range(1, n_functions), min(n_legacy, n_functions - 1))) \
+            if n_functions > 1 else set()
+        services = []
+        per_service = [n_functions // n_services + (1 if k < n_functions % n_services else 0)
+                       for k in range(n_services)]
+        serial = 0
+        legacy_serial = 0
+        for k, count in enumerate(per_service):
+            functions = []
+            for _ in range(count):
+                if serial == 0:
+                    functions.append({"path": "/business-hours", "function_sid": self.sid("ZH", "hours"),
+                                      "visibility": "public", "content": helper_source(0)[1]})
+                elif serial in legacy_at:
+                    _, name, source = legacy_source(legacy_serial)
+                    legacy_serial += 1
+                    functions.append({"path": f"/{name}", "content": source})
+                else:
+                    name, source = helper_source(serial)
+                    functions.append({"path": f"/{name}", "content": source})
+                serial += 1
+            previous = [dict(f, content=f["content"].replace("callback(null", "return callback(null"))
+                        for f in functions[: max(1, len(functions) // 2)]]
+            if k == 1:
+                _, name, source = legacy_source(len(LEGACY_PATTERNS) - 1)
+                previous.append({"path": "/retired-" + name, "content": source})
+                self.serverless_counts["serverless_legacy_undeployed"] += 1
+            unique = f"northwind-{'flex' if k == 0 else _TEAMS[k % len(_TEAMS)].lower().replace(' ', '-')}-{k}"
+            environments = [{"unique_name": "production", "build": "current",
+                             **({"sid": self.sid("ZE", "functions")} if k == 0 else {})},
+                            {"unique_name": "staging", "build": "current"}]
+            if k % 2 == 1:
+                environments.append({"unique_name": "dev", "build": "previous"})
+            else:
+                environments.append({"unique_name": "dev", "build": None})
+            if k == 1:  # the previous build, with its retired legacy function, is deployed nowhere
+                environments[-1]["build"] = None
+            service = {"unique_name": unique, "friendly_name": f"Northwind functions {k}",
+                       "builds": {"current": {"functions": functions},
+                                  "previous": {"functions": previous,
+                                               "date_created": "2025-06-02T10:00:00Z"}},
+                       "environments": environments}
+            if k == 0:
+                service["sid"] = self.sid("ZS", "functions")
+            services.append(service)
+        self.serverless_counts["serverless_legacy_functions"] = legacy_serial
+        return services
+
+    def _messages(self, flows: list[dict], addresses: list[dict]) -> list[dict]:
+        """Inbound traffic per enabled sms/whatsapp address, as compact blocks: most have
+        recent messages, some only old ones, some none at all."""
+        rng = self.rng
+        out, seen = [], set()
+        counts = {"recent": 0, "old": 0, "none": 0}
+        targets = [f["contact_identity"] for f in flows
+                   if f.get("enabled") and f["channel_type"] in ("sms", "whatsapp") and f.get("contact_identity")]
+        targets += [a["address"] for a in addresses]
+        total = 0
+        for to in targets:
+            if to in seen:
+                continue
+            seen.add(to)
+            roll = rng.random()
+            if roll < 0.15:
+                counts["none"] += 1
+                continue
+            recent = roll < 0.8
+            day = rng.choice(_RECENT_TRAFFIC if recent else _OLD_TRAFFIC)
+            count = rng.randint(3, 120)
+            total += count
+            counts["recent" if recent else "old"] += 1
+            out.append({"to": to, "count": count,
+                        "newest": f"{day}T{rng.randint(8, 21):02d}:{rng.randint(0, 59):02d}:11Z",
+                        "interval_minutes": rng.choice((45, 90, 240, 720))})
+        self.traffic_counts = {"messages": total, "message_addresses_recent": counts["recent"],
+                               "message_addresses_old": counts["old"], "message_addresses_none": counts["none"]}
+        return out
 
     # --- chat and flex configuration -------------------------------------------
 
