@@ -28,6 +28,11 @@ def _merge(defaults: dict, stated: dict, drop: tuple[str, ...] = ()) -> dict:
     return out
 
 
+def _owned(sid: str, account_sid: str) -> dict:
+    """The fields every resource of an account carries."""
+    return {"sid": sid, "account_sid": account_sid, "date_created": DEFAULT_DATE, "date_updated": DEFAULT_DATE}
+
+
 def _links(base: str, **names: str) -> dict:
     return {key: f"{base}/{path}" for key, path in names.items()}
 
@@ -195,10 +200,7 @@ def flex_configuration(stated: dict, account_sid: str) -> dict:
 def flex_flow(stated: dict, account_sid: str) -> dict:
     sid = stated["sid"]
     return _merge({
-        "account_sid": account_sid,
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
-        "sid": sid,
+        **_owned(sid, account_sid),
         "friendly_name": "Flex Messaging Channel Flow",
         "chat_service_sid": None,
         "channel_type": "sms",
@@ -227,8 +229,7 @@ def studio_flow(stated: dict, account_sid: str) -> dict:
     sid = stated["sid"]
     url = f"{host('studio')}/v2/Flows/{sid}"
     return _merge({
-        "sid": sid,
-        "account_sid": account_sid,
+        **_owned(sid, account_sid),
         "author_sid": None,
         "friendly_name": "Flow",
         "definition": DEFAULT_FLOW_DEFINITION,
@@ -238,8 +239,6 @@ def studio_flow(stated: dict, account_sid: str) -> dict:
         "valid": True,
         "errors": [],
         "warnings": [],
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "webhook_url": f"https://webhooks.twilio.com/v1/Accounts/{account_sid}/Flows/{sid}",
         "url": url,
         "links": _links(url, test_users="TestUsers", revisions="Revisions", executions="Executions"),
@@ -257,9 +256,8 @@ def proxy_service(stated: dict, account_sid: str) -> dict:
     sid = stated["sid"]
     url = f"{host('proxy')}/v1/Services/{sid}"
     return _merge({
-        "sid": sid,
+        **_owned(sid, account_sid),
         "unique_name": "Proxy Service",
-        "account_sid": account_sid,
         "chat_instance_sid": None,
         "callback_url": None,
         "default_ttl": 0,
@@ -267,8 +265,6 @@ def proxy_service(stated: dict, account_sid: str) -> dict:
         "geo_match_level": "country",
         "intercept_callback_url": None,
         "out_of_session_callback_url": None,
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "url": url,
         "links": _links(url, sessions="Sessions", phone_numbers="PhoneNumbers", short_codes="ShortCodes"),
     }, stated, drop=("phone_numbers", "sessions"))
@@ -278,11 +274,8 @@ def proxy_phone_number(stated: dict, account_sid: str, service_sid: str) -> dict
     sid = stated["sid"]
     number = stated.get("phone_number", "+15550100000")
     return _merge({
-        "sid": sid,
-        "account_sid": account_sid,
+        **_owned(sid, account_sid),
         "service_sid": service_sid,
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "phone_number": number,
         "friendly_name": _friendly_phone(number),
         "iso_country": "US",
@@ -302,9 +295,8 @@ def proxy_session(stated: dict, account_sid: str, service_sid: str) -> dict:
     sid = stated["sid"]
     url = f"{host('proxy')}/v1/Services/{service_sid}/Sessions/{sid}"
     return _merge({
-        "sid": sid,
+        **_owned(sid, account_sid),
         "service_sid": service_sid,
-        "account_sid": account_sid,
         "date_started": DEFAULT_DATE,
         "date_ended": None,
         "date_last_interaction": None,
@@ -314,8 +306,6 @@ def proxy_session(stated: dict, account_sid: str, service_sid: str) -> dict:
         "closed_reason": None,
         "ttl": 0,
         "mode": "message-only",
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "url": url,
         "links": _links(url, interactions="Interactions", participants="Participants"),
     }, stated)
@@ -327,11 +317,8 @@ def messaging_service(stated: dict, account_sid: str) -> dict:
     sid = stated["sid"]
     url = f"{host('messaging')}/v1/Services/{sid}"
     return _merge({
-        "sid": sid,
-        "account_sid": account_sid,
+        **_owned(sid, account_sid),
         "friendly_name": "Messaging Service",
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "inbound_request_url": None,
         "inbound_method": "POST",
         "fallback_url": None,
@@ -360,11 +347,8 @@ def messaging_service(stated: dict, account_sid: str) -> dict:
 def messaging_phone_number(stated: dict, account_sid: str, service_sid: str) -> dict:
     sid = stated["sid"]
     return _merge({
-        "sid": sid,
-        "account_sid": account_sid,
+        **_owned(sid, account_sid),
         "service_sid": service_sid,
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "phone_number": "+15550100000",
         "country_code": "US",
         "capabilities": ["SMS", "MMS", "Voice"],
@@ -378,11 +362,8 @@ def chat_service(stated: dict, account_sid: str) -> dict:
     sid = stated["sid"]
     url = f"{host('chat')}/v2/Services/{sid}"
     return _merge({
-        "sid": sid,
-        "account_sid": account_sid,
+        **_owned(sid, account_sid),
         "friendly_name": "Chat Service",
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "default_service_role_sid": None,
         "default_channel_role_sid": None,
         "default_channel_creator_role_sid": None,
@@ -448,14 +429,11 @@ def conversations_configuration(stated: dict, account_sid: str) -> dict:
 def address_configuration(stated: dict, account_sid: str) -> dict:
     sid = stated["sid"]
     return _merge({
-        "sid": sid,
-        "account_sid": account_sid,
+        **_owned(sid, account_sid),
         "type": "sms",
         "address": None,
         "friendly_name": None,
         "auto_creation": {"enabled": False},
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "url": f"{host('conversations')}/v1/Configuration/Addresses/{sid}",
         "address_country": None,
     }, stated)
@@ -465,11 +443,8 @@ def conversation_service(stated: dict, account_sid: str) -> dict:
     sid = stated["sid"]
     url = f"{host('conversations')}/v1/Services/{sid}"
     return _merge({
-        "account_sid": account_sid,
-        "sid": sid,
+        **_owned(sid, account_sid),
         "friendly_name": "Flex Conversation Service",
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
         "url": url,
         "links": _links(url, conversations="Conversations", users="Users", roles="Roles",
                         bindings="Bindings", configuration="Configuration",
@@ -512,16 +487,13 @@ def workspace(stated: dict, account_sid: str) -> dict:
     sid = stated["sid"]
     url = f"{host('taskrouter')}/v1/Workspaces/{sid}"
     return _merge({
-        "account_sid": account_sid,
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
+        **_owned(sid, account_sid),
         "default_activity_name": "Offline",
         "default_activity_sid": None,
         "event_callback_url": None,
         "events_filter": None,
         "friendly_name": "Flex Task Assignment",
         "multi_task_enabled": True,
-        "sid": sid,
         "timeout_activity_name": "Offline",
         "timeout_activity_sid": None,
         "prioritize_queue_order": "FIFO",
@@ -563,11 +535,8 @@ def task_channel(stated: dict, account_sid: str, workspace_sid: str) -> dict:
     url = f"{host('taskrouter')}/v1/Workspaces/{workspace_sid}/TaskChannels/{sid}"
     unique_name = stated.get("unique_name", "default")
     return _merge({
-        "account_sid": account_sid,
-        "date_created": DEFAULT_DATE,
-        "date_updated": DEFAULT_DATE,
+        **_owned(sid, account_sid),
         "friendly_name": unique_name.capitalize() if isinstance(unique_name, str) else None,
-        "sid": sid,
         "unique_name": unique_name,
         "workspace_sid": workspace_sid,
         "channel_optimized_routing": False,

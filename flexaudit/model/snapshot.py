@@ -155,6 +155,15 @@ def loads(text: str, source: str = "snapshot") -> Inventory:
         raise SnapshotError(f"{source}: invalid inventory at {exc.where or 'top level'}: {exc.problem}") from None
 
 
+# The plain types of the Inventory's fields: how an error names each, and the test a JSON value must pass.
+_SCALARS = {
+    list: ("a list", lambda v: isinstance(v, list)),
+    bool: ("true/false", lambda v: isinstance(v, bool)),
+    int: ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    str: ("a string", lambda v: isinstance(v, str)),
+}
+
+
 class _FieldError(Exception):
     def __init__(self, where: str, problem: str):
         super().__init__(f"{where}: {problem}")
@@ -218,20 +227,9 @@ def _convert(tp, value, where: str):
             return value
         key_tp, val_tp = args
         return {_convert(key_tp, k, where): _convert(val_tp, v, f"{where}.{k}") for k, v in value.items()}
-    if tp is list:
-        if not isinstance(value, list):
-            raise _FieldError(where, f"expected a list, got {type(value).__name__}")
-        return value
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise _FieldError(where, f"expected true/false, got {type(value).__name__}")
-        return value
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _FieldError(where, f"expected an integer, got {type(value).__name__}")
-        return value
-    if tp is str:
-        if not isinstance(value, str):
-            raise _FieldError(where, f"expected a string, got {type(value).__name__}")
+    if tp in _SCALARS:
+        what, fits = _SCALARS[tp]
+        if not fits(value):
+            raise _FieldError(where, f"expected {what}, got {type(value).__name__}")
         return value
     raise _FieldError(where, f"unsupported type {tp!r}")  # pragma: no cover - guards new field types

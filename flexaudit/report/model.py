@@ -420,57 +420,40 @@ def _opt(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def finding_to_dict(f: Finding) -> dict:
-    return {
-        "rule_id": f.rule_id,
-        "severity": f.severity.label,
-        "title": _s(f.title),
-        "resource_type": f.resource_type,
-        "resource_sid": _s(f.resource_sid),
-        "resource_name": _s(f.resource_name),
-        "message": _s(f.message),
-        "remediation": _s(f.remediation),
-        "docs_url": _s(f.docs_url),
-        "suppressed": bool(f.suppressed),
-    }
+def _strings(values) -> list[str]:
+    return [str(v) for v in values]
 
 
-def address_to_dict(a: AddressPlan) -> dict:
-    return {
-        "flex_flow_sid": a.flex_flow_sid,
-        "friendly_name": _s(a.friendly_name),
-        "channel_type": _s(a.channel_type),
-        "contact_identity": _s(a.contact_identity),
-        "integration_type": _s(a.integration_type),
-        "readiness": a.readiness,
-        "blockers": [str(b) for b in a.blockers],
-        "steps": [str(s) for s in a.steps],
-        # extensions (not in the contract's list; consumers may ignore them)
-        "enabled": a.enabled,
-        "phone_number_sid": a.phone_number_sid,
-        "studio_flow_sid": a.studio_flow_sid,
-        "finding_ids": [str(i) for i in a.finding_ids],
-    }
+# Each JSON object of the report: (key, how its value is read from the model object), in the
+# contract's key order. Keys past the contract's come after its own (consumers may ignore them).
+_FINDING = (
+    ("rule_id", lambda f: f.rule_id), ("severity", lambda f: f.severity.label), ("title", lambda f: _s(f.title)),
+    ("resource_type", lambda f: f.resource_type), ("resource_sid", lambda f: _s(f.resource_sid)),
+    ("resource_name", lambda f: _s(f.resource_name)), ("message", lambda f: _s(f.message)),
+    ("remediation", lambda f: _s(f.remediation)), ("docs_url", lambda f: _s(f.docs_url)),
+    ("suppressed", lambda f: bool(f.suppressed)),
+)
+_ADDRESS = (
+    ("flex_flow_sid", lambda a: a.flex_flow_sid), ("friendly_name", lambda a: _s(a.friendly_name)),
+    ("channel_type", lambda a: _s(a.channel_type)), ("contact_identity", lambda a: _s(a.contact_identity)),
+    ("integration_type", lambda a: _s(a.integration_type)), ("readiness", lambda a: a.readiness),
+    ("blockers", lambda a: _strings(a.blockers)), ("steps", lambda a: _strings(a.steps)),
+    # extensions
+    ("enabled", lambda a: a.enabled), ("phone_number_sid", lambda a: a.phone_number_sid),
+    ("studio_flow_sid", lambda a: a.studio_flow_sid), ("finding_ids", lambda a: _strings(a.finding_ids)),
+)
+_COVERAGE = (
+    ("family", lambda c: c.family), ("complete", lambda c: bool(c.complete)), ("error", lambda c: _opt(c.error)),
+    ("skipped_rules", lambda c: _strings(c.skipped_rules)),
+)
+_WAIVER = (
+    ("rule", lambda w: w.rule), ("resource", lambda w: _opt(w.resource)), ("reason", lambda w: _s(w.reason)),
+    ("expires", lambda w: _opt(w.expires)), ("status", lambda w: w.status), ("matched", lambda w: int(w.matched)),
+)
 
 
-def coverage_to_dict(c: CoverageEntry) -> dict:
-    return {
-        "family": c.family,
-        "complete": bool(c.complete),
-        "error": _opt(c.error),
-        "skipped_rules": [str(r) for r in c.skipped_rules],
-    }
-
-
-def waiver_to_dict(w: WaiverResult) -> dict:
-    return {
-        "rule": w.rule,
-        "resource": _opt(w.resource),
-        "reason": _s(w.reason),
-        "expires": _opt(w.expires),
-        "status": w.status,
-        "matched": int(w.matched),
-    }
+def _objects(items, keys) -> list[dict]:
+    return [{key: read(item) for key, read in keys} for item in items]
 
 
 def report_to_dict(report: Report) -> dict:
@@ -482,8 +465,8 @@ def report_to_dict(report: Report) -> dict:
         "scanned_at": report.scanned_at,
         "as_of": report.as_of.isoformat(),
         "summary": report.summary.as_dict(),
-        "findings": [finding_to_dict(f) for f in report.findings],
-        "addresses": [address_to_dict(a) for a in report.addresses],
-        "coverage": [coverage_to_dict(c) for c in report.coverage],
-        "waivers": [waiver_to_dict(w) for w in report.waivers],
+        "findings": _objects(report.findings, _FINDING),
+        "addresses": _objects(report.addresses, _ADDRESS),
+        "coverage": _objects(report.coverage, _COVERAGE),
+        "waivers": _objects(report.waivers, _WAIVER),
     }

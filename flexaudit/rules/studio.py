@@ -119,23 +119,21 @@ def flx205(ctx: Context):
 
 
 def send_to_flex_problems(ctx: Context, widget: Widget) -> list[str]:
-    ws = ctx.flex_workspace_sid
-    workspace = ctx.flex_workspace
+    ws, workspace = ctx.flex_workspace_sid, ctx.flex_workspace
+    targets = (  # (property, what it names, whether the Flex workspace has it, where it should be)
+        ("workflow", "workflow", ctx.workflow_in, f"a workflow of the Flex workspace {ws}"),
+        ("channel", "task channel", ctx.task_channel_in, f"a task channel of {ws}"),
+    )
     out = []
-    workflow = widget.prop("workflow")
-    if not is_placeholder(workflow):
-        value = text(workflow)
+    for prop, what, exists, where in targets:
+        raw = widget.prop(prop)
+        if is_placeholder(raw):
+            continue
+        value = text(raw)
         if not value:
-            out.append(f"Send to Flex {widget.name!r} has no workflow")
-        elif not ctx.workflow_in(workspace, value):
-            out.append(f"Send to Flex {widget.name!r} names workflow {value!r}, not a workflow of the Flex workspace {ws}")
-    chan = widget.prop("channel")
-    if not is_placeholder(chan):
-        value = text(chan)
-        if not value:
-            out.append(f"Send to Flex {widget.name!r} has no task channel")
-        elif not ctx.task_channel_in(workspace, value):
-            out.append(f"Send to Flex {widget.name!r} names task channel {value!r}, not a task channel of {ws}")
+            out.append(f"Send to Flex {widget.name!r} has no {what}")
+        elif not exists(workspace, value):
+            out.append(f"Send to Flex {widget.name!r} names {what} {value!r}, not {where}")
     return out
 
 
