@@ -1,7 +1,8 @@
 """Command line: parse options, call the pipeline, map every failure to one line and an exit code.
 
 Exit codes (contract): 0 clean, 1 findings at or above --fail-on, 2 usage /
-credential / input-file error, 3 scan incomplete. When several apply: 2, 1, 3, 0.
+credential / input-file error, 3 scan incomplete, 4 Twilio unreachable, 70 a
+bug in flexaudit. When several apply: 2, 4, 1, 3, 0.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import traceback
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import click
 from flexaudit import __version__
 from flexaudit.commands.options import FORMATS, OutputOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
+from flexaudit.safe_text import one_line
 from flexaudit.settings import SettingsError, resolve_credentials, resolve_target
 
 SEVERITY_NAMES = ("info", "low", "medium", "high", "critical")
@@ -62,17 +65,20 @@ class OneLineErrors(click.Group):
             # exit for up to a whole request timeout. Nothing is left half-written
             # that matters: a report file is only opened once the scan is over.
             os._exit(130)
-        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, unless asked for
             if os.environ.get("FLEXAUDIT_DEBUG"):
-                raise
-            _error(f"internal error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
-                   "(set FLEXAUDIT_DEBUG=1 for details, and please report it)")
+                traceback.print_exc()
+                _error(f"internal error: {exc.__class__.__name__}")
+            else:
+                _error(f"internal error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                       "(set FLEXAUDIT_DEBUG=1 for details, and please report it)")
             sys.exit(EXIT_INTERNAL)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
 def _error(message: str) -> None:
-    click.echo(f"flexaudit: error: {message}", err=True)
+    # Messages may quote a file's or a server's text: one line, no control sequence.
+    click.echo(f"flexaudit: error: {one_line(message)}", err=True)
 
 
 def _parse_as_of(value: str | None) -> date:
@@ -115,9 +121,13 @@ def cli():
 
 @cli.command()
 @click.option("--account-sid", envvar="TWILIO_ACCOUNT_SID", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
-@click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", help="Auth token. Env: TWILIO_AUTH_TOKEN.")
+@click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN",
+              help="Auth token; '-' reads it from standard input. Prefer the environment (TWILIO_AUTH_TOKEN) "
+                   "or '-': a value given here shows in `ps` for the whole scan.")
 @click.option("--api-key", envvar="TWILIO_API_KEY", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
-@click.option("--api-secret", envvar="TWILIO_API_SECRET", help="The API key's secret. Env: TWILIO_API_SECRET.")
+@click.option("--api-secret", envvar="TWILIO_API_SECRET",
+              help="The API key's secret; '-' reads it from standard input. Prefer the environment "
+                   "(TWILIO_API_SECRET) or '-': a value given here shows in `ps`.")
 @click.option("--region", envvar="TWILIO_REGION", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
 @click.option("--edge", envvar="TWILIO_EDGE", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
 @click.option("--api-base-url", envvar="FLEXAUDIT_API_BASE_URL",
@@ -126,7 +136,7 @@ def cli():
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests in flight at once (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
-              help="Seconds to wait for one response before retrying it.")
+              help="Seconds one response may take in all (waiting and reading its body) before it is retried.")
 @_output_options
 def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo, concurrency, timeout,
          **output):
@@ -134,12 +144,30 @@ def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_ur
     from flexaudit.commands.scan import run_scan_command
 
     try:
-        credentials = None if demo else resolve_credentials(account_sid, auth_token, api_key, api_secret)
+        if demo:
+            credentials = None
+        else:
+            auth_token, api_secret = _secrets_from_stdin(auth_token, api_secret)
+            credentials = resolve_credentials(account_sid, auth_token, api_key, api_secret)
         target = resolve_target(region, edge, api_base_url)
     except SettingsError as exc:
         raise Failure(str(exc)) from None
     return run_scan_command(ScanOptions(credentials=credentials, target=target, concurrency=concurrency,
                                         timeout=timeout, output=_output(**output)))
+
+
+def _secrets_from_stdin(auth_token: str | None, api_secret: str | None) -> tuple[str | None, str | None]:
+    """A secret given as '-' is read from standard input (its first line, stripped): it then never
+    shows in `ps`, as a flag's value does."""
+    if auth_token == "-" and api_secret == "-":
+        raise SettingsError("only one of --auth-token and --api-secret can be read from standard input ('-')")
+    if "-" not in (auth_token, api_secret):
+        return auth_token, api_secret
+    name = "--auth-token" if auth_token == "-" else "--api-secret"
+    line = click.get_text_stream("stdin").readline(4096).strip()
+    if not line:
+        raise SettingsError(f"{name} - reads the secret from standard input, which was empty")
+    return (line, api_secret) if auth_token == "-" else (auth_token, line)
 
 
 @cli.command()

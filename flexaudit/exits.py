@@ -1,7 +1,10 @@
-"""Exit codes of the contract and the one-line failure that carries one."""
+"""Exit codes of the contract and the one-line failure that carries one.
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
-EXIT_INTERNAL = 70  # a bug in flexaudit itself (EX_SOFTWARE); FLEXAUDIT_DEBUG=1 shows the traceback
+When several apply, the first in this order wins: 2, 4, 1, 3, 0.
+"""
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
+EXIT_INTERNAL = 70  # a bug in flexaudit itself (EX_SOFTWARE); FLEXAUDIT_DEBUG=1 also prints the traceback
 
 
 class Failure(Exception):

@@ -11,7 +11,8 @@ import click
 from flexaudit.api.transport import GuardedHttpClient, make_client
 from flexaudit.commands import pipeline
 from flexaudit.commands.options import ScanOptions
-from flexaudit.exits import Failure
+from flexaudit.exits import EXIT_UNREACHABLE, Failure
+from flexaudit.safe_text import one_line
 from flexaudit.scan.orchestrator import CredentialsRejected, run_scan
 from flexaudit.settings import Credentials, Target
 
@@ -31,6 +32,10 @@ def run_scan_command(options: ScanOptions) -> int:
             raise Failure(str(exc)) from None
         finally:
             progress(None)
+        unreachable = http.unreachable()
+        if unreachable is not None:
+            raise Failure(f"cannot reach {unreachable.where}: {unreachable.cause}; nothing was scanned and "
+                          "no file was written", EXIT_UNREACHABLE)
     return pipeline.finish(inventory, options.output, out_dir, waivers, write_inventory=True)
 
 
@@ -58,6 +63,7 @@ def _progress_printer(quiet: bool):
         if message is None:
             click.echo("\r\033[K", nl=False, err=True)
         else:
-            click.echo(f"\r\033[Kscanning… {message[:100]}", nl=False, err=True)
+            # The message may carry account or server text: never a raw control sequence.
+            click.echo(f"\r\033[Kscanning… {one_line(message)[:100]}", nl=False, err=True)
 
     return show

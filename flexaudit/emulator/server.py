@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -162,6 +163,12 @@ class _Server(ThreadingHTTPServer):
         self._open_lock = threading.Lock()
         self.in_flight = 0
         super().__init__(address, handler)
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that hangs up (one refusing an answer half-read) is not the emulator's error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
     def process_request_thread(self, request, client_address):
         with self._open_lock:

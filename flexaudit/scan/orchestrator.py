@@ -11,12 +11,13 @@ from datetime import datetime, timezone
 from collections.abc import Mapping
 from typing import Callable
 
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.rest import Client
 
 from flexaudit import __version__
-from flexaudit.api.transport import ApiUnreachable
+from flexaudit.api.errors import ReadFailed
 from flexaudit.model.inventory import FAMILIES, FamilyCoverage, Inventory
+from flexaudit.safe_text import one_line
 from flexaudit.scan.families import FAMILY_TABLE, Family
 from flexaudit.scan.interface import ScanContext, Scanned
 
@@ -29,14 +30,19 @@ def describe_error(exc: BaseException, family: str | None = None) -> str:
     """One line for coverage and FLX901; carries no credential (none is ever in these)."""
     if isinstance(exc, TwilioRestException):
         code = f", Twilio error {exc.code}" if exc.code else ""
-        msg = (exc.msg or "").strip().splitlines()[0] if exc.msg else ""
+        msg = one_line((exc.msg or "").strip().splitlines()[0])[:200] if exc.msg and exc.msg.strip() else ""
         line = f"HTTP {exc.status}{code}: {msg}" if msg else f"HTTP {exc.status}{code}"
         if exc.status == 401 and family == "account":
             line += " (a Standard API key cannot read the Account resource; the other families do not need it)"
         return line
-    if isinstance(exc, ApiUnreachable):
-        return str(exc)
-    return f"unexpected {exc.__class__.__name__}: {str(exc)[:200]}"
+    if isinstance(exc, TwilioServiceException):  # an RFC 9457 error body: every field is the server's
+        what = one_line(exc.detail or exc.title or "")[:200]
+        return f"HTTP {one_line(exc.status)[:8]}, Twilio error {one_line(exc.code)[:12]}" + (f": {what}" if what else "")
+    if isinstance(exc, ReadFailed):
+        return one_line(exc)
+    if isinstance(exc, RecursionError):
+        return "an answer nested too deeply to read"
+    return f"unexpected {exc.__class__.__name__}: {one_line(exc)[:200]}"
 
 
 def run_scan(

@@ -77,3 +77,64 @@ def test_customer_identities_are_counted_not_listed(demo_scenario, tmp_path):
     report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
     flx302 = next(f for f in report["findings"] if f["rule_id"] == "FLX302")
     assert "45 active channel" in flx302["message"] and "sms: 22" in flx302["message"]  # counts, not identities
+
+
+# --- the credential goes only to Twilio, over https, in every mode (issue 10, item 1) -----------------
+
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+                   "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+
+def test_a_real_scan_sends_the_credential_to_twilio_only_whatever_the_links_say(demo_scenario, tmp_path):
+    from tests.support.tls_proxy import TwilioStandInProxy
+
+    with TwilioStandInProxy(tmp_path / "ca.pem") as proxy:
+        links = {
+            "flex_flows": "https://evil.example/v1/FlexFlows?Page=1",
+            "proxy": f"{proxy.url}/v1/Services?PageSize=1000&Page=1",  # http://127.0.0.1:…, a collector
+            "messaging": "http://messaging.twilio.com/v1/Services?PageSize=1000&Page=1",
+            "studio": "https://studio.twilio.com.evil.example/v2/Flows?Page=1",
+        }
+        with Emulator(demo_scenario, next_page_url=links) as emu:
+            proxy.forward_to(emu.base_url)
+            env = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("TWILIO_", "FLEXAUDIT_")) and k not in PROXY_VARIABLES}
+            env.update({"HTTPS_PROXY": proxy.url, "HTTP_PROXY": proxy.url, "REQUESTS_CA_BUNDLE": proxy.ca_file,
+                        "TWILIO_ACCOUNT_SID": emu.account_sid, "TWILIO_AUTH_TOKEN": emu.auth_token})
+            result = subprocess.run([sys.executable, "-m", "flexaudit", "scan", "--quiet", "--format", "json",
+                                     "--output-dir", str(tmp_path / "o")], capture_output=True, text=True, env=env,
+                                    timeout=60)
+            answered_by_emulator = [r for r in emu.requests if r["username"] == emu.account_sid]
+
+    assert proxy.leaks == []  # no request, with or without the credential, reached anything but Twilio
+    assert result.returncode == 3, result.stderr
+    assert proxy.forwarded > 10 and len(answered_by_emulator) == proxy.forwarded  # the scan really ran, over TLS
+    assert all(t.endswith(".twilio.com:443") for t in proxy.tunnels)
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    errors = {c["family"]: c["error"] for c in report["coverage"] if not c["complete"]}
+    assert set(errors) == set(links)
+    assert errors["flex_flows"] == ("refused to follow a link to https://evil.example (not a twilio.com host): "
+                                    "the credential is only sent to https://*.twilio.com")
+    assert "not https" in errors["proxy"] and "127.0.0.1" in errors["proxy"]
+    assert "not https" in errors["messaging"] and "not a twilio.com host" not in errors["messaging"]
+    assert "studio.twilio.com.evil.example (not a twilio.com host)" in errors["studio"]
+    assert "flexaudit: scan incomplete: could not read" in result.stderr
+
+
+def test_with_a_base_url_a_foreign_link_is_refused_before_it_is_mapped(demo_scenario, tmp_path):
+    with Emulator(demo_scenario, next_page_url={"flex_flows": "https://evil.example/v1/FlexFlows?Page=1"},
+                  redirect={"flex_configuration": "https://evil.example/v1/Configuration"}) as emu:
+        base_url = emu.base_url
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--quiet", "--format", "json",
+                            "--output-dir", str(tmp_path / "o")])
+        flows = [r for r in emu.requests if r["path"] == "/v1/FlexFlows"]
+        configuration = [r for r in emu.requests if r["path"] == "/v1/Configuration" and r["sub"] == "flex-api"]
+    assert result.returncode == 3, result.stderr
+    assert len(flows) == 1  # the evil link was not mapped onto the base URL and followed
+    assert len(configuration) == 1  # a 307 is never followed, nor retried
+    errors = {c["family"]: c["error"] for c in
+              json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())["coverage"] if not c["complete"]}
+    assert "refused to follow a link to https://evil.example" in errors["flex_flows"]
+    assert errors["flex_configuration"] == (f"{base_url} answered 307 (a redirect to https://evil.example): "
+                                            "redirects are never followed")
