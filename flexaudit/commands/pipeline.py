@@ -59,14 +59,13 @@ def audit(inventory: Inventory, as_of: date, waivers=()):
 def finish(inventory: Inventory, options: OutputOptions, out_dir: Path, waivers, *, write_inventory: bool) -> int:
     """Audit, write every file, print the summary; the exit code."""
     from flexaudit.report.terminal import render_terminal_summary
-    from flexaudit.report.write import write_outputs
+    from flexaudit.report.write import FilesNotWritten, write_outputs
 
     report = audit(inventory, options.as_of, waivers)
     try:
         written = write_outputs(report, inventory if write_inventory else None, out_dir, options.formats)
-    except OSError as exc:
-        what = f"{Path(exc.filename).name} in {out_dir}" if exc.filename else f"reports to {out_dir}"
-        raise Failure(f"cannot write {what}: {exc.strerror or exc}; every other file that could be written is there") from None
+    except FilesNotWritten as exc:
+        raise Failure(str(exc)) from None
     if not options.quiet:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
         click.echo(render_terminal_summary(report, written, color=color), nl=False)
