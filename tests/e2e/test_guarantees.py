@@ -138,3 +138,39 @@ def test_with_a_base_url_a_foreign_link_is_refused_before_it_is_mapped(demo_scen
     assert "refused to follow a link to https://evil.example" in errors["flex_flows"]
     assert errors["flex_configuration"] == (f"{base_url} answered 307 (a redirect to https://evil.example): "
                                             "redirects are never followed")
+
+
+# --- URLs are stored without user info and query, the snapshot included (item 11) -----------------------
+
+def test_urls_are_kept_without_user_info_or_query_anywhere_in_the_snapshot(demo_scenario, tmp_path):
+    secret = "user:S3cretPw@"
+    proxy_webhook = demo_scenario["incoming_phone_numbers"][0]["sms_url"]
+    demo_scenario["incoming_phone_numbers"][1]["sms_url"] = f"https://{secret}hooks.acme.example/sms?token=T0kenValue#x"
+    demo_scenario["incoming_phone_numbers"][0]["sms_url"] = proxy_webhook + "?token=T0kenValue"
+    demo_scenario["messaging_services"][0]["inbound_request_url"] = "https://promo.acme.example/sms?token=T0kenValue"
+    crm = next(f for f in demo_scenario["flex_flows"] if f.get("integration_type") == "external")
+    crm["integration"]["url"] = f"http://{secret}crm.acme.example/flex/inbound?token=T0kenValue"
+    webhook = next(a for a in demo_scenario["address_configurations"] if a["auto_creation"].get("webhook_url"))
+    webhook["auto_creation"]["webhook_url"] += "?token=T0kenValue"
+    studio = next(s for s in demo_scenario["studio_flows"] if isinstance(s.get("definition"), dict))
+    studio["definition"]["states"].append({"name": "call_api", "type": "make-http-request", "transitions": [],
+                                           "properties": {"url": f"https://{secret}api.acme.example/x?key=T0kenValue",
+                                                          "body": "see https://docs.acme.example/a?sig=T0kenValue"}})
+    with Emulator(demo_scenario) as emu:
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--output-dir", str(tmp_path / "o")])
+    assert result.returncode == 0, result.stderr
+    everything = everything_written(tmp_path / "o", result)
+    assert "S3cretPw" not in everything and "T0kenValue" not in everything and "#x" not in everything
+    inventory = json.loads((tmp_path / "o" / "flexaudit-inventory.json").read_text())
+    numbers = {n["sid"]: n for n in inventory["phone_numbers"]}
+    assert numbers[demo_scenario["incoming_phone_numbers"][1]["sid"]]["sms_url"] == "https://hooks.acme.example/sms"
+    assert numbers[demo_scenario["incoming_phone_numbers"][0]["sid"]]["sms_url"] == proxy_webhook
+    flows = {f["sid"]: f for f in inventory["flex_flows"]}
+    assert flows[crm["sid"]]["integration"]["url"] == "http://crm.acme.example/flex/inbound"
+    kept = next(s for s in inventory["studio_flows"] if s["sid"] == studio["sid"])["definition"]["states"][-1]
+    assert kept["properties"] == {"url": "https://api.acme.example/x", "body": "see https://docs.acme.example/a"}
+    # the Flex Proxy webhook comparison reads the stripped URL: the number still counts as wired to Proxy
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    first = demo_scenario["incoming_phone_numbers"][0]["sid"]
+    assert not [f for f in report["findings"] if f["rule_id"] == "FLX101" and f["resource_sid"] == first]
