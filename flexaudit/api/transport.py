@@ -290,8 +290,14 @@ def _cause(exc: BaseException, expired: bool) -> tuple[str, bool]:
     if expired:
         return "timed out", True
     if isinstance(exc, urllib3.exceptions.ProxyError):
+        # The message already names the proxy: say what went wrong with it.
         inner = exc.original_error if isinstance(exc.original_error, BaseException) else None
-        return f"the proxy failed: {_cause(inner, False)[0] if inner else 'no connection'}", False
+        if inner is None or isinstance(inner, urllib3.exceptions.ProxyError):
+            return "the proxy failed", False
+        tunnel = str(inner).partition("Tunnel connection failed:")[2].strip()
+        if tunnel:
+            return f"the proxy refused the tunnel ({one_line(tunnel)[:60]})", False
+        return _cause(inner, False)[0], False
     if isinstance(exc, urllib3.exceptions.NameResolutionError):
         return "name not resolved (DNS)", False
     if isinstance(exc, urllib3.exceptions.NewConnectionError):

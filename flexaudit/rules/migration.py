@@ -128,15 +128,12 @@ def flx408(ctx: Context):
             yield on_flow(f, f"Web Flex Flow {f.sid}: the website must move to Webchat 3.x with a Conversations chat address.")
 
 
-@rule("FLX409", families=())
+@rule("FLX409", families=("conversations",))
 def flx409(ctx: Context):
+    # Only on a configuration that was read: one that could not be (coverage and FLX901 say so) proves nothing.
     inv = ctx.inventory
-    cov = inv.coverage.get("conversations") if isinstance(inv.coverage, dict) else None
     name = text(inv.account.friendly_name) if inv.account else ""
-    if cov is None or cov.complete is not True:
-        error = (cov.error if cov else None) or "not scanned"
-        message = f"The Conversations configuration could not be read ({error})."
-    elif inv.conversations_configuration is None:
+    if inv.conversations_configuration is None:
         message = "The account has no Conversations configuration: Flex Conversations is not set up."
     elif not text(inv.conversations_configuration.default_chat_service_sid):
         message = "The Conversations configuration has no default_chat_service_sid."
