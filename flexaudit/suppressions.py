@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 from flexaudit.bounds import InputFileError, nesting_exceeds, read_limited
 from flexaudit.model.findings import RULE_ID, Finding, WaiverResult
 from flexaudit.model.lifecycle import as_date
-from flexaudit.safe_text import one_line
+from flexaudit.safe_text import clipped, one_line
 
 ENTRY_KEYS = ("rule", "resource", "reason", "expires")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -113,8 +113,7 @@ def _json(path: Path, text: str) -> object:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return clipped(repr(value), 40)
 
 
 def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:

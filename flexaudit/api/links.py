@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import urllib3
 
 from flexaudit.api.errors import LinkRefused
-from flexaudit.safe_text import one_line
+from flexaudit.safe_text import clipped, one_line
 
 # twilio.com or any name under it, in lower case ASCII: api.twilio.com,
 # chat.dublin.ie1.twilio.com. No trailing dot, no empty label.
@@ -56,13 +56,17 @@ def check_twilio_url(url: str) -> None:
                           "the credential is only sent to https://*.twilio.com")
 
 
+def origin(url: str) -> str:
+    """scheme://host[:port] of a URL, never its user info."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
 def describe_link(url: object) -> str:
     """Where a link points, for a one-line message: scheme and host only, made safe to show."""
     text = url if isinstance(url, str) else repr(url)
     try:
-        parts = urlsplit(text)
-        where = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.scheme and parts.netloc else text
+        where = origin(text) if "://" in text else text
     except ValueError:
         where = text
-    where = one_line(where)
-    return where if len(where) <= 80 else where[:79] + "…"
+    return clipped(one_line(where), 80)

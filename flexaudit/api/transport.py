@@ -43,7 +43,7 @@ from twilio.rest import Client
 
 from flexaudit import __version__
 from flexaudit.api.errors import ApiUnreachable, ResponseRefused
-from flexaudit.api.links import check_twilio_url, describe_link
+from flexaudit.api.links import check_twilio_url, describe_link, origin
 from flexaudit.api.reading import bounded_attempt, read_body, watched
 from flexaudit.safe_text import one_line
 from flexaudit.settings import Credentials, Target
@@ -340,7 +340,7 @@ class _Pools:
 
     def describe_route(self, url: str) -> str:
         """Where a request to `url` goes, for messages: the server, or the proxy before it (never its password)."""
-        target = _origin(url)
+        target = origin(url)
         manager = self.route(url)
         if isinstance(manager, urllib3.ProxyManager):
             proxy = manager.proxy
@@ -393,12 +393,6 @@ def _response(resp: urllib3.BaseHTTPResponse, body: bytes) -> Response:
     except LookupError:  # an unknown charset name: Twilio's JSON is UTF-8
         text = body.decode("utf-8", errors="replace")
     return Response(resp.status, text, resp.headers)
-
-
-def _origin(url: str) -> str:
-    """scheme://host[:port] of a URL (never its user info)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 def _silent_logger():

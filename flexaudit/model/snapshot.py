@@ -22,6 +22,7 @@ from pathlib import Path
 
 from flexaudit.bounds import InputFileError, nesting_exceeds, read_limited
 from flexaudit.model.inventory import SCHEMA_VERSION, SNAPSHOT_KIND, Inventory
+from flexaudit.safe_text import clipped
 
 # The large synthetic account's snapshot is 13 MB and nests 11 deep; a Studio
 # definition the scan keeps nests at most bounds.NESTING_LIMIT (32) inside it.
@@ -171,7 +172,8 @@ def loads(text: str, source: str = "snapshot") -> Inventory:
     try:
         inventory = _build(Inventory, body, "")
     except _FieldError as exc:
-        raise SnapshotError(f"{source}: invalid inventory at {_clip(exc.where) or 'top level'}: {_clip(exc.problem)}") from None
+        raise SnapshotError(f"{source}: invalid inventory at {clipped(exc.where, 120) or 'top level'}: "
+                            f"{clipped(exc.problem, 120)}") from None
     if not _ACCOUNT_SID.match(inventory.account_sid):
         raise SnapshotError(f"{source}: invalid inventory at account_sid: expected AC followed by 32 hexadecimal "
                             "characters")
@@ -180,11 +182,7 @@ def loads(text: str, source: str = "snapshot") -> Inventory:
 
 def _shown(value: object) -> str:
     """A value from the file, short, for a message (the CLI makes it one safe line)."""
-    return _clip(repr(value), 40)
-
-
-def _clip(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return clipped(repr(value), 40)
 
 
 # The plain types of the Inventory's fields: how an error names each, and the test a JSON value must pass.

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from click.testing import CliRunner
 
 from flexaudit.cli import cli
 from flexaudit.emulator import Emulator
+
+from tests.support.process import run_flexaudit
 
 
 def broken_audit(*args, **kwargs):
@@ -32,9 +30,7 @@ def test_an_internal_error_is_exit_70_with_the_traceback_only_when_asked(monkeyp
 
 
 def run(args, stdin: str):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLEXAUDIT_"))}
-    return subprocess.run([sys.executable, "-m", "flexaudit", *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=60)
+    return run_flexaudit(args, input=stdin, timeout=60)
 
 
 def test_auth_token_dash_reads_the_token_from_standard_input(demo_scenario, tmp_path):
@@ -50,6 +46,18 @@ def test_auth_token_dash_reads_the_token_from_standard_input(demo_scenario, tmp_
     assert empty.stderr.strip() == ("flexaudit: error: --auth-token - reads the secret from standard input, "
                                     "which was empty")
     assert not (tmp_path / "b").exists()
+
+
+def test_api_secret_dash_reads_the_secret_from_standard_input(demo_scenario, tmp_path):
+    key, secret = "SK" + "5ec7e7" * 5 + "ab", "Zq9DistinctiveApiSecretValue42Xy"
+    demo_scenario["auth"]["api_keys"] = [{"sid": key, "secret": secret}]
+    with Emulator(demo_scenario) as emu:
+        result = run(["scan", "--account-sid", emu.account_sid, "--api-key", key, "--api-secret", "-",
+                      "--api-base-url", emu.base_url, "--quiet", "--format", "json",
+                      "--output-dir", str(tmp_path / "o")], stdin=secret + "\n")
+        users = {r["username"] for r in emu.requests}
+    assert result.returncode == 0, result.stderr
+    assert users == {key}
 
 
 def test_help_says_the_environment_is_the_safer_place_for_a_secret():

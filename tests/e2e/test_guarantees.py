@@ -4,25 +4,17 @@ any file, stdout, stderr or request log; customer identities are never listed.""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from flexaudit.emulator import Emulator
 
+from tests.support.process import run_flexaudit as flexaudit
+
 TOKEN = "7e57ab1e" * 4  # 32 hex: distinctive enough to grep for
 KEY_SID = "SK" + "5ec7e7" * 5 + "ab"
 KEY_SECRET = "Zq9DistinctiveApiSecretValue42Xy"
-
-
-def flexaudit(args, env_extra=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLEXAUDIT_"))}
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "flexaudit", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
 
 
 @pytest.fixture
@@ -81,9 +73,6 @@ def test_customer_identities_are_counted_not_listed(demo_scenario, tmp_path):
 
 # --- the credential goes only to Twilio, over https, in every mode (issue 10, item 1) -----------------
 
-PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
-                   "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-
 
 def test_a_real_scan_sends_the_credential_to_twilio_only_whatever_the_links_say(demo_scenario, tmp_path):
     from tests.support.tls_proxy import TwilioStandInProxy
@@ -97,13 +86,9 @@ def test_a_real_scan_sends_the_credential_to_twilio_only_whatever_the_links_say(
         }
         with Emulator(demo_scenario, next_page_url=links) as emu:
             proxy.forward_to(emu.base_url)
-            env = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("TWILIO_", "FLEXAUDIT_")) and k not in PROXY_VARIABLES}
-            env.update({"HTTPS_PROXY": proxy.url, "HTTP_PROXY": proxy.url, "REQUESTS_CA_BUNDLE": proxy.ca_file,
-                        "TWILIO_ACCOUNT_SID": emu.account_sid, "TWILIO_AUTH_TOKEN": emu.auth_token})
-            result = subprocess.run([sys.executable, "-m", "flexaudit", "scan", "--quiet", "--format", "json",
-                                     "--output-dir", str(tmp_path / "o")], capture_output=True, text=True, env=env,
-                                    timeout=60)
+            result = flexaudit(["scan", "--quiet", "--format", "json", "--output-dir", str(tmp_path / "o")],
+                               {"HTTPS_PROXY": proxy.url, "HTTP_PROXY": proxy.url, "REQUESTS_CA_BUNDLE": proxy.ca_file,
+                                "TWILIO_ACCOUNT_SID": emu.account_sid, "TWILIO_AUTH_TOKEN": emu.auth_token})
             answered_by_emulator = [r for r in emu.requests if r["username"] == emu.account_sid]
 
     assert proxy.leaks == []  # no request, with or without the credential, reached anything but Twilio

@@ -21,16 +21,11 @@ from flexaudit.readiness import cli_name, tok
 from flexaudit.report import RENDERERS
 from flexaudit.scan.orchestrator import run_scan
 
+from tests.support.process import clean_env, run_flexaudit as flexaudit
 from tests.support.scanning import flexaudit_client
 
 SCRIPT = "<script>alert('owned')</script>"
 NASTY = f"Sales | {SCRIPT} `rm -rf` [click](javascript:alert(1))\nsecond line *bold* =HYPERLINK(\"x\")"
-
-
-def flexaudit(args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLEXAUDIT_"))}
-    return subprocess.run([sys.executable, "-m", "flexaudit", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
 
 
 def markdown_tables(md: str) -> list[list[str]]:
@@ -285,10 +280,9 @@ def run_on_a_terminal(args) -> tuple[int, str, str]:
     there, and its standard output."""
     import pty
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLEXAUDIT_"))}
     master, slave = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "flexaudit", *args], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=slave, env=env)
+                               stdout=subprocess.PIPE, stderr=slave, env=clean_env())
     os.close(slave)
     seen = b""
     while True:

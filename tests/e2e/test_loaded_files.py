@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,15 +14,15 @@ from click.testing import CliRunner
 from flexaudit.cli import cli
 from flexaudit.emulator import Emulator
 
+from tests.support.process import run_flexaudit
+
 DEEP = "[" * 100_000 + "]" * 100_000
 HUGE_NUMBER = "9" * 5_000
 
 
 def flexaudit(args, cwd=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLEXAUDIT_"))}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # run from another directory
-    return subprocess.run([sys.executable, "-m", "flexaudit", *args], capture_output=True, text=True, env=env,
-                          timeout=60, cwd=cwd)
+    # run from another directory: the package comes from this checkout
+    return run_flexaudit(args, {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}, cwd=cwd, timeout=60)
 
 
 def assert_one_line_exit_2(result, *fragments):

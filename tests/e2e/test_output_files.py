@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import resource
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from flexaudit.emulator import Emulator
 
+from tests.support.process import run_flexaudit
+
 
 def flexaudit(args, limit_file_size: int | None = None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLEXAUDIT_"))}
-
     def limit():
         if limit_file_size is not None:  # as `ulimit -f` does; Python ignores SIGXFSZ, say so anyway
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
 
-    return subprocess.run([sys.executable, "-m", "flexaudit", *args], capture_output=True, text=True, env=env,
-                          timeout=120, preexec_fn=limit)
+    return run_flexaudit(args, preexec_fn=limit)
 
 
 def scan_args(emu, out):

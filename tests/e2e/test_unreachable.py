@@ -4,21 +4,17 @@ written, exit 4, and no 5 s of retries first. Run as users run it: a process, it
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
-import subprocess
-import sys
 import time
 
 from flexaudit.emulator import Emulator
 
+from tests.support.process import run_flexaudit
 from tests.support.scanning import cli_scan
 
 ACCOUNT = "AC" + "1" * 32
 TOKEN = "2" * 32
-PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
-                   "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
 def closed_port() -> int:
@@ -28,12 +24,9 @@ def closed_port() -> int:
 
 
 def scan(out, *args, env_extra=None):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TWILIO_", "FLEXAUDIT_")) and k not in PROXY_VARIABLES}
-    env.update(env_extra or {})
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "flexaudit", "scan", "--account-sid", ACCOUNT, "--auth-token", TOKEN,
-                             "--output-dir", str(out), *args], capture_output=True, text=True, env=env, timeout=60)
+    result = run_flexaudit(["scan", "--account-sid", ACCOUNT, "--auth-token", TOKEN, "--output-dir", str(out), *args],
+                           env_extra, timeout=60)
     return result, time.monotonic() - started
 
 
