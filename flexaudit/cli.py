@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -127,9 +128,12 @@ def cli():
               help="Requests in flight at once (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
               help="Seconds to wait for one response before retrying it.")
+@click.option("--no-traffic", is_flag=True,
+              help="Skip reading each address's last inbound message date (one Messages request per enabled "
+                   "sms/whatsapp address).")
 @_output_options
 def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo, concurrency, timeout,
-         **output):
+         no_traffic, **output):
     """Scan one account (or --demo), evaluate the rules, write the reports."""
     from flexaudit.commands.scan import run_scan_command
 
@@ -139,7 +143,7 @@ def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_ur
     except SettingsError as exc:
         raise Failure(str(exc)) from None
     return run_scan_command(ScanOptions(credentials=credentials, target=target, concurrency=concurrency,
-                                        timeout=timeout, output=_output(**output)))
+                                        timeout=timeout, traffic=not no_traffic, output=_output(**output)))
 
 
 @cli.command()
@@ -153,12 +157,30 @@ def report(snapshot_path, **output):
 
 
 @cli.command()
+@click.argument("rule_ids", nargs=-1, metavar="[ID]...")
+@click.option("--severity", type=click.Choice(SEVERITY_NAMES, case_sensitive=False),
+              help="Only the rules of this default severity (FLX301's grows with the date).")
 @click.option("--format", "fmt", type=click.Choice(("md", "json")), default="md", show_default=True)
-def rules(fmt):
-    """The rule catalog: id, severity, title, rationale, fix."""
-    from flexaudit.rules.catalog import render_json, render_markdown
+def rules(rule_ids, severity, fmt):
+    """The rule catalog, or just the rules named (FLX101 …): id, severity, title, rationale, fix.
 
-    click.echo(render_json() if fmt == "json" else render_markdown(for_file=False), nl=False)
+    On a terminal, output longer than the screen goes through a pager ($PAGER, else less).
+    """
+    from flexaudit.rules.catalog import render_json, render_markdown, select_rules
+
+    try:
+        chosen = select_rules(rule_ids, severity.lower() if severity else None)
+    except KeyError as exc:
+        raise Failure(f"unknown rule id {exc.args[0]} (see `flexaudit rules`)") from None
+    everything = not rule_ids and severity is None
+    if fmt == "json":
+        text = render_json(None if everything else chosen)
+    else:
+        text = render_markdown(for_file=False, rules=None if everything else chosen)
+    if sys.stdout.isatty() and text.count("\n") >= shutil.get_terminal_size().lines:
+        click.echo_via_pager(text)
+    else:
+        click.echo(text, nl=False)
     return EXIT_OK
 
 

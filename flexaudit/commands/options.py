@@ -30,6 +30,7 @@ class ScanOptions:
     concurrency: int
     timeout: float
     output: OutputOptions
+    traffic: bool = True  # read each address's last inbound message date (off: --no-traffic)
 
 
 @dataclass(frozen=True)

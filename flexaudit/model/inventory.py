@@ -175,9 +175,20 @@ class TaskRouterWorkspace:
 
 
 @dataclass
+class LastInbound:
+    """The newest message sent to one address: its date only. Body and sender are customer
+    data and are never kept."""
+
+    address: str  # +E.164 for sms, whatsapp:+E.164 for whatsapp
+    last_inbound_at: str | None = None  # ISO 8601 UTC; None: no message found
+
+
+@dataclass
 class FamilyCoverage:
     complete: bool = True
     error: str | None = None
+    # why a complete family holds less than usual, e.g. "not requested (--no-traffic)"
+    note: str | None = None
 
 
 def _family(name: str, **default):
@@ -203,6 +214,8 @@ class Inventory:
     conversations_configuration: ConversationsConfiguration | None = _family("conversations", default=None)
     address_configurations: list[AddressConfiguration] = _family("conversations", default_factory=list)
     taskrouter_workspaces: list[TaskRouterWorkspace] = _family("taskrouter", default_factory=list)
+    # one entry per enabled sms/whatsapp address read (Messages?To=<address>&PageSize=1)
+    last_inbound: list[LastInbound] = _family("messages", default_factory=list)
     # family -> coverage; a family absent here was never attempted (treated as incomplete)
     coverage: dict[str, FamilyCoverage] = field(default_factory=dict)
 

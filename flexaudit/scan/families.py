@@ -19,6 +19,7 @@ from flexaudit.scan.conversations import scan_conversations
 from flexaudit.scan.flex_configuration import scan_flex_configuration
 from flexaudit.scan.flex_flows import scan_flex_flows
 from flexaudit.scan.interface import Needed, ScanContext, Scanned
+from flexaudit.scan.messages import scan_messages
 from flexaudit.scan.messaging import scan_messaging_services
 from flexaudit.scan.phone_numbers import scan_phone_numbers
 from flexaudit.scan.proxy import scan_proxy_services
@@ -52,6 +53,7 @@ FAMILY_TABLE: tuple[Family, ...] = (
     Family("messaging", scan_messaging_services),
     Family("chat", scan_chat, needs=("flex_configuration", "flex_flows"), chain=True),
     Family("taskrouter", scan_taskrouter, needs=("flex_configuration", "flex_flows")),
+    Family("messages", scan_messages, needs=("flex_flows",)),
 )
 
 

@@ -54,7 +54,7 @@ def test_a_denied_family_skips_only_its_rules(demo_scenario, tmp_path, family):
 
 def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_path):
     families = ["account", "phone_numbers", "flex_configuration", "flex_flows", "studio", "proxy",
-                "messaging", "chat", "conversations", "taskrouter"]
+                "messaging", "chat", "conversations", "taskrouter", "messages"]
     with Emulator(demo_scenario, hang=families, hang_seconds=20) as emu:
         started = time.monotonic()
         result = cli_scan(emu, tmp_path / "o", "--timeout", "1")
@@ -65,9 +65,11 @@ def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_pat
     report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
     errors = {c["family"]: c["error"] for c in report["coverage"] if not c["complete"]}
     assert set(errors) == set(families)
-    assert all("timed out" in e for f, e in errors.items() if f != "taskrouter")
+    assert all("timed out" in e for f, e in errors.items() if f not in ("taskrouter", "messages"))
     # it learns which workspace to read from the Flex configuration, and says so
     assert "Flex configuration could not be read" in errors["taskrouter"]
+    # and which addresses' traffic to read from the Flex Flows
+    assert "Flex Flows could not be read" in errors["messages"]
 
 
 @pytest.fixture(scope="module")
