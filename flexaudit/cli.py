@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from flexaudit import __version__
-from flexaudit.commands.options import FORMATS, OutputOptions, ReportOptions, ScanOptions
+from flexaudit.commands.options import DEMOS, FORMATS, OutputOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
 from flexaudit.settings import SettingsError, resolve_credentials, resolve_target
 
@@ -122,24 +122,38 @@ def cli():
 @click.option("--edge", envvar="TWILIO_EDGE", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
 @click.option("--api-base-url", envvar="FLEXAUDIT_API_BASE_URL",
               help="Send every request to URL/<subdomain>/<path> instead of *.twilio.com. Env: FLEXAUDIT_API_BASE_URL.")
-@click.option("--demo", is_flag=True, help="Scan the bundled demo account through the in-process emulator; no credentials needed.")
+@click.option("--demo", type=click.Choice(DEMOS), is_flag=False, flag_value="legacy", default=None,
+              help="Scan a bundled demo account through the in-process emulator; no credentials needed. "
+                   "--demo (or --demo legacy): a Flex UI 1.x account on legacy messaging; --demo migrated: a "
+                   "half-migrated Flex UI 2.x account, with its local code tree scanned as --code.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests in flight at once (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
               help="Seconds to wait for one response before retrying it.")
+@click.option("--code", "code_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="Also scan a local source tree (Flex plugin, Functions project) for legacy API use "
+                   "(FLX602) and Flex UI 1.x plugins (FLX603); repeat for several. Skips node_modules, .git, "
+                   "build, dist, coverage, symbolic links and files over 2 MB.")
 @_output_options
 def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo, concurrency, timeout,
-         **output):
+         code_dirs, **output):
     """Scan one account (or --demo), evaluate the rules, write the reports."""
     from flexaudit.commands.scan import run_scan_command
+    from flexaudit.scan.code import CodeRootError, code_roots
 
     try:
         credentials = None if demo else resolve_credentials(account_sid, auth_token, api_key, api_secret)
         target = resolve_target(region, edge, api_base_url)
-    except SettingsError as exc:
+        if demo == "migrated":
+            from flexaudit.emulator import demo_code_path
+
+            code_dirs = (demo_code_path(), *code_dirs)
+        roots = code_roots(code_dirs)
+    except (SettingsError, CodeRootError) as exc:
         raise Failure(str(exc)) from None
     return run_scan_command(ScanOptions(credentials=credentials, target=target, concurrency=concurrency,
-                                        timeout=timeout, output=_output(**output)))
+                                        timeout=timeout, output=_output(**output), demo=demo or "legacy",
+                                        code_roots=roots))
 
 
 @cli.command()

@@ -26,7 +26,7 @@ def run_scan_command(options: ScanOptions) -> int:
         progress = _progress_printer(options.output.quiet)
         try:
             inventory = run_scan(make_client(creds, target, http), creds.account_sid,
-                                 concurrency=options.concurrency, progress=progress)
+                                 concurrency=options.concurrency, progress=progress, code_roots=options.code_roots)
         except CredentialsRejected as exc:
             raise Failure(str(exc)) from None
         finally:
@@ -42,9 +42,10 @@ def _account(options: ScanOptions):
         return
     # The demo account is served in-process on loopback and scanned through the
     # very same client and scanners as a live account.
-    from flexaudit.emulator import Emulator, demo_scenario_path, load_scenario
+    from flexaudit.emulator import Emulator, bundled_scenario_path, demo_scenario_path, load_scenario
 
-    with Emulator(load_scenario(demo_scenario_path()), port=0) as emulator:
+    scenario = demo_scenario_path() if options.demo == "legacy" else bundled_scenario_path("demo-migrated")
+    with Emulator(load_scenario(scenario), port=0) as emulator:
         creds = Credentials(emulator.account_sid, emulator.account_sid, emulator.auth_token, "auth_token")
         yield creds, Target(api_base_url=emulator.base_url)
 

@@ -76,6 +76,7 @@ def render_terminal_summary(report: Report, written: Sequence[Path], color: bool
         rhs = right[i] if i < len(right) else ""
         out.append((lhs + " " * (width - _visible_len(lhs)) + "    " + rhs).rstrip())
     out.append("")
+    out.extend(_after_cut_over(report, st))
 
     open_findings = report.open_findings
     if open_findings:
@@ -122,6 +123,30 @@ def render_terminal_summary(report: Report, written: Sequence[Path], color: bool
         out.append("Reports written:")
         out.extend(f"  {one_line(str(p))}" for p in written)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+TOP_BROKEN = 5
+
+
+def _after_cut_over(report: Report, st: _Style) -> list[str]:
+    """What already moved: broken Conversations addresses, and custom code still on the legacy APIs."""
+    out = []
+    addresses, broken = report.conversations_addresses, report.conversations_broken
+    if addresses:
+        names = ", ".join(f"{_clip(a.friendly_name or a.address or a.sid, 28)} ({', '.join(a.rule_ids)})"
+                          for a in broken[:TOP_BROKEN])
+        more = f", +{len(broken) - TOP_BROKEN} more" if len(broken) > TOP_BROKEN else ""
+        line = f"Conversations addresses: {len(broken)} broken now of {len(addresses)}"
+        out.append(st(_READINESS_COLOR["blocked"] if broken else _READINESS_COLOR["ready"], line)
+                   + (f": {names}{more}" if broken else ""))
+    code = report.code_findings
+    if code:
+        functions = sum(1 for f in code if f.resource_type == "serverless_function")
+        files = len({f.resource_sid for f in code if f.resource_type == "code_file"})
+        shown = ", ".join(_clip(f.resource_name or f.resource_sid, 40) for f in code[:TOP_BROKEN])
+        more = f", +{len(code) - TOP_BROKEN} more" if len(code) > TOP_BROKEN else ""
+        out.append(f"Custom code on the legacy APIs: {functions} function(s), {files} file(s): {shown}{more}")
+    return out + [""] if out else []
 
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")

@@ -54,7 +54,7 @@ def test_a_denied_family_skips_only_its_rules(demo_scenario, tmp_path, family):
 
 def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_path):
     families = ["account", "phone_numbers", "flex_configuration", "flex_flows", "studio", "proxy",
-                "messaging", "chat", "conversations", "taskrouter"]
+                "messaging", "chat", "conversations", "taskrouter", "conversation_services", "serverless"]
     with Emulator(demo_scenario, hang=families, hang_seconds=20) as emu:
         started = time.monotonic()
         result = cli_scan(emu, tmp_path / "o", "--timeout", "1")
@@ -64,10 +64,12 @@ def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_pat
     assert "could not read" in result.stderr and "Traceback" not in result.output
     report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
     errors = {c["family"]: c["error"] for c in report["coverage"] if not c["complete"]}
-    assert set(errors) == set(families)
-    assert all("timed out" in e for f, e in errors.items() if f != "taskrouter")
+    assert set(errors) == set(families) | {"active_conversations"}
+    assert all("timed out" in e for f, e in errors.items() if f not in ("taskrouter", "active_conversations"))
     # it learns which workspace to read from the Flex configuration, and says so
     assert "Flex configuration could not be read" in errors["taskrouter"]
+    # and which conversation service to count from the Conversations configuration
+    assert "Conversations configuration could not be read" in errors["active_conversations"]
 
 
 @pytest.fixture(scope="module")
