@@ -54,6 +54,10 @@ def scan_serverless(ctx: ScanContext, needed: Needed) -> Scanned:
         function.versions.append(FunctionVersion(zn, entry.environments, locations))
     for service in services:
         service.functions = [f for (zs, _), f in sorted(functions.items()) if zs == service.sid]
+        # versions in the order of the environments that run them (production first, as listed)
+        order = {string(e.unique_name) or e.sid: n for n, e in enumerate(service.environments)}
+        for function in service.functions:
+            function.versions.sort(key=lambda v: min(order.get(e, len(order)) for e in v.environments))
     ctx.progress(f"serverless: {len(services)} services, {len(keys)} function versions read")
     return Scanned(services)
 
