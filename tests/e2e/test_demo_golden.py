@@ -14,14 +14,19 @@ from tests.support import ROOT
 CATALOG_IDS = {f"FLX{n}" for n in (*range(101, 114), *range(201, 207), *range(301, 306), *range(401, 410))}
 
 
-def test_demo_scan_finds_exactly_what_the_demo_was_built_to_show(tmp_path):
-    result = CliRunner().invoke(cli, ["scan", "--demo", "--quiet", "--format", "json", "--as-of", "2026-11-21",
-                                      "--output-dir", str(tmp_path / "o")])
+def scan_demo(out, demo: str, expected: str):
+    """`scan --demo <demo>` as of the samples' day: (its output, its report, the (rule, resource) pairs found,
+    those its expected-findings file says it was built to show)."""
+    result = CliRunner().invoke(cli, ["scan", "--demo", demo, "--as-of", "2026-11-21", "--output-dir", str(out)])
     assert result.exit_code == 0, result.output
-    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
-    intended = json.loads((ROOT / "tests" / "data" / "demo-expected-findings.json").read_text())["findings"]
+    report = json.loads((out / "flexaudit-report.json").read_text())
+    intended = json.loads((ROOT / "tests" / "data" / expected).read_text())["findings"]
     got = sorted((f["rule_id"], f["resource_sid"]) for f in report["findings"])
-    want = sorted((f["rule_id"], f["resource_sid"]) for f in intended)
+    return result, report, got, sorted((f["rule_id"], f["resource_sid"]) for f in intended)
+
+
+def test_demo_scan_finds_exactly_what_the_demo_was_built_to_show(tmp_path):
+    _, report, got, want = scan_demo(tmp_path / "o", "legacy", "demo-expected-findings.json")
     missing = sorted(set(want) - set(got))
     extra = sorted(set(got) - set(want))
     assert not missing and not extra, f"missing {missing}, unexpected {extra}"
@@ -34,13 +39,7 @@ NEW_IN_THE_MIGRATED_DEMO = {"FLX207", *(f"FLX{n}" for n in range(501, 509)), "FL
 
 
 def test_migrated_demo_reports_every_new_rule_on_its_resource_and_nothing_else(tmp_path):
-    result = CliRunner().invoke(cli, ["scan", "--demo", "migrated", "--as-of", "2026-11-21",
-                                      "--output-dir", str(tmp_path / "o")])
-    assert result.exit_code == 0, result.output
-    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
-    intended = json.loads((ROOT / "tests" / "data" / "demo-migrated-expected-findings.json").read_text())["findings"]
-    got = sorted((f["rule_id"], f["resource_sid"]) for f in report["findings"])
-    want = sorted((f["rule_id"], f["resource_sid"]) for f in intended)
+    result, report, got, want = scan_demo(tmp_path / "o", "migrated", "demo-migrated-expected-findings.json")
     assert got == want, f"missing {sorted(set(want) - set(got))}, unexpected {sorted(set(got) - set(want))}"
     assert {rule for rule, _ in got} >= NEW_IN_THE_MIGRATED_DEMO
     assert all(c["complete"] for c in report["coverage"])  # its code tree was scanned: `code` is complete, no note
