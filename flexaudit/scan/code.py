@@ -97,13 +97,19 @@ def scan_tree(root: CodeRoot) -> CodeTree:
                     if entry.name in SKIPPED_DIRECTORIES:
                         _skip(tree, SKIP_DIRECTORY)
                     else:
-                        below.append((Path(entry.path), f"{relative}{entry.name}/"))
+                        below.append((Path(entry.path), f"{relative}{_printable(entry.name)}/"))
                 elif entry.is_file(follow_symlinks=False) and _wanted(entry.name):
-                    _read(tree, entry, root.prefix + relative + entry.name)
+                    _read(tree, entry, root.prefix + relative + _printable(entry.name))
             except OSError:
                 _skip(tree, SKIP_UNREADABLE)
         pending.extend(reversed(below))  # depth first, in name order
     return tree
+
+
+def _printable(name: str) -> str:
+    """A file name as text that every report can encode: bytes that are not UTF-8 (which the file
+    system hands over as lone surrogates) become U+FFFD."""
+    return os.fsencode(name).decode("utf-8", errors="replace")
 
 
 def _wanted(name: str) -> bool:

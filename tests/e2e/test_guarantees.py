@@ -106,6 +106,6 @@ def test_source_text_of_functions_and_code_trees_stays_in_memory(demo_scenario, 
     report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
     messages = {f["rule_id"]: f["message"] for f in report["findings"] if f["rule_id"] in ("FLX601", "FLX602")}
     assert "/close-chat:2 (.chat.v2)" in messages["FLX601"] and "src/Chat.js:1 ('twilio-chat')" in messages["FLX602"]
-    assert "Custom code on the legacy APIs: 1 function(s), 1 file(s): flex-helpers/close-chat, src/Chat.js" in result.stdout
+    assert "Custom code on the legacy APIs: 1 function(s), 1 file(s)\n  flex-helpers/close-chat, src/Chat.js\n" in result.stdout
     assert SOURCE_CANARY not in everything_written(tmp_path / "o", result, extra_files=[log])
     assert not variables

@@ -114,8 +114,12 @@ def test_terminal_counts_broken_addresses_and_code_next_to_readiness():
     r = report([health(n, "broken", name=f"Line {n}") for n in range(1, 8)] + [health(9, "ok")],
                [code_finding("FLX601", "serverless_function", sid("ZH", 1), "flex-helpers/close-chat")])
     out = render_terminal_summary(r, [], color=False)
-    assert "Conversations addresses: 7 broken now of 8: Line 1 (FLX503), Line 2 (FLX503)" in out and "+2 more" in out
-    assert "Custom code on the legacy APIs: 1 function(s), 0 file(s): flex-helpers/close-chat" in out
+    lines = out.splitlines()
+    at = lines.index("Conversations addresses: 7 broken now of 8")
+    assert lines[at + 1].startswith("  Line 1 (FLX503), Line 2 (FLX503),") and "+2 more" in lines[at + 2]
+    assert all(len(line) <= 80 for line in lines[at:at + 6])
+    at = lines.index("Custom code on the legacy APIs: 1 function(s), 0 file(s)")
+    assert lines[at + 1] == "  flex-helpers/close-chat"
     plain = render_terminal_summary(sample_report(), [], color=False)
     assert "Conversations addresses" not in plain and "Custom code" not in plain
 

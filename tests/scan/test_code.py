@@ -76,6 +76,17 @@ def test_the_text_is_never_kept(tmp_path):
     assert "CANARY" not in repr(tree) and tree.files[0].legacy_api_use[0].pattern == ".proxy.v1"
 
 
+def test_file_names_that_are_not_utf8_or_hold_markup_stay_writable_text(tmp_path):
+    root = tmp_path / "plugin"
+    root.mkdir()
+    with open(os.fsencode(root) + b"/bad-\xff.js", "wb") as fh:
+        fh.write(LEGACY.encode())
+    write(root, "src/<b>|`x`\n.ts", LEGACY)
+    paths = sorted(f.path for f in scan_tree(CodeRoot(root, "plugin")).files)
+    assert paths == ["bad-\ufffd.js", "src/<b>|`x`\n.ts"]
+    assert all(p.encode("utf-8") for p in paths)
+
+
 def test_several_roots_prefix_their_label_made_unique(tmp_path):
     a = write(tmp_path / "one" / "plugin", "x.js", LEGACY).parent
     b = write(tmp_path / "two" / "plugin", "x.js", LEGACY).parent
