@@ -1,7 +1,8 @@
 """Command line: parse options, call the pipeline, map every failure to one line and an exit code.
 
 Exit codes (contract): 0 clean, 1 findings at or above --fail-on, 2 usage /
-credential / input-file error, 3 scan incomplete. When several apply: 2, 1, 3, 0.
+credential / input-file error, 3 scan incomplete, 4 Twilio unreachable. When
+several apply (also across the accounts of a fleet): 2, 4, 1, 3, 0.
 """
 
 from __future__ import annotations
@@ -129,14 +130,18 @@ def cli():
 @click.option("--api-base-url", envvar="FLEXAUDIT_API_BASE_URL",
               help="Send every request to URL/<subdomain>/<path> instead of *.twilio.com. Env: FLEXAUDIT_API_BASE_URL.")
 @click.option("--demo", is_flag=True, help="Scan the bundled demo account through the in-process emulator; no credentials needed.")
+@click.option("--all-subaccounts", is_flag=True,
+              help="Also scan every active subaccount the credentials own, each as itself, up to 4 at a time: "
+                   "one folder per account and flexaudit-fleet.md/.json (default output: reports/fleet-<UTC timestamp>/). "
+                   "With --demo: the emulator's bundled fleet.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Requests in flight at once (the scan shares the account's REST concurrency limit).")
+              help="Requests in flight at once, per account (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
               help="Seconds to wait for one response before retrying it.")
 @_output_options
 def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_name, api_base_url, demo,
-         concurrency, timeout, **output):
-    """Scan one account (or --demo), evaluate the rules, write the reports."""
+         all_subaccounts, concurrency, timeout, **output):
+    """Scan one account (or --demo, or a fleet with --all-subaccounts), evaluate the rules, write the reports."""
     flags = CredentialFlags(account_sid, auth_token, api_key, api_secret, region, edge)
     try:
         if demo:
@@ -148,7 +153,11 @@ def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_nam
     except SettingsError as exc:
         raise Failure(str(exc)) from None
     options = ScanOptions(credentials=credentials, target=target, concurrency=concurrency, timeout=timeout,
-                          output=_output(**output))
+                          output=_output(**output), all_subaccounts=all_subaccounts)
+    if all_subaccounts:
+        from flexaudit.commands.fleet import run_fleet_command
+
+        return run_fleet_command(options)
     from flexaudit.commands.scan import run_scan_command
 
     return run_scan_command(options)
