@@ -10,6 +10,7 @@ redraw always knows how many lines it drew.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 import time
@@ -36,34 +37,35 @@ class AccountLines:
         self._last_draw = float("-inf")
 
     def start(self, sid: str, name: str | None) -> None:
-        self._change(lambda: self._running.__setitem__(sid, (_label(sid, name), "starting")), force=True)
+        with self._redraw(force=True):
+            self._running[sid] = (_label(sid, name), "starting")
 
     def update(self, sid: str, message: str) -> None:
-        def change():
+        with self._redraw(force=False):
             if sid in self._running:
                 self._running[sid] = (self._running[sid][0], one_line(message))
-        self._change(change, force=False)
 
     def finish(self, sid: str, result: str) -> None:
-        def change():
+        with self._redraw(force=True):
             label, _ = self._running.pop(sid, (_label(sid, None), ""))
             self._done.append(f"{label}: {one_line(result)}")
-        self._change(change, force=True)
 
     def close(self) -> None:
         """Leave the results on screen, the running lines (if any are left) cleared."""
-        self._change(self._running.clear, force=True)
+        with self._redraw(force=True):
+            self._running.clear()
 
-    def _change(self, change: Callable[[], None], force: bool) -> None:
+    @contextlib.contextmanager
+    def _redraw(self, force: bool):
+        """Change the lines (the with-block), then draw them unless the last draw was under REDRAW_EVERY ago."""
         with self._lock:
-            change()
+            yield
             if self._stream is None:
                 return
             now = self._clock()
-            if not force and now - self._last_draw < REDRAW_EVERY:
-                return
-            self._last_draw = now
-            self._draw()
+            if force or now - self._last_draw >= REDRAW_EVERY:
+                self._last_draw = now
+                self._draw()
 
     def _draw(self) -> None:
         width = max(20, self._width() - 1)

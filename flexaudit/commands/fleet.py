@@ -62,6 +62,7 @@ def run_fleet_command(options: ScanOptions) -> int:
         listed, listing_error = _list(creds, target, options)
         planned = _plan(creds, listed)
         _check_account_folders(root, planned, options)
+        pipeline.load_audit_and_renderers()
         lines = AccountLines(sys.stderr if not options.output.quiet and sys.stderr.isatty() else None)
         pool = ThreadPoolExecutor(max_workers=ACCOUNTS_AT_ONCE, thread_name_prefix="account")
         try:

@@ -56,6 +56,22 @@ def audit(inventory: Inventory, as_of: date, waivers=()):
     return build_report(inventory, findings, addresses, evaluation.coverage, waiver_results, as_of, __version__)
 
 
+def load_audit_and_renderers() -> None:
+    """Import now what `audit` and `write` import when first called, and load the rule catalog.
+
+    For runs that audit several accounts on threads: threads importing the same
+    modules at once can meet Python's import-deadlock avoidance, which hands one
+    of them a half-initialised module.
+    """
+    import flexaudit.readiness  # noqa: F401
+    import flexaudit.report.model  # noqa: F401
+    import flexaudit.suppressions  # noqa: F401
+    from flexaudit.report import RENDERERS  # noqa: F401
+    from flexaudit.rules import rule_ids
+
+    rule_ids()
+
+
 def finish(inventory: Inventory, options: OutputOptions, out_dir: Path, waivers, *, write_inventory: bool) -> int:
     """Audit, write every file, print the summary; the exit code."""
     report = audit(inventory, options.as_of, waivers)

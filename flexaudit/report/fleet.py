@@ -9,6 +9,7 @@ Markdown filters, and the same FleetReport always renders to the same text.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
@@ -125,8 +126,6 @@ def fleet_to_dict(fleet: FleetReport) -> dict:
 
 
 def render_fleet_json(fleet: FleetReport) -> str:
-    import json
-
     return json.dumps(fleet_to_dict(fleet), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -14,7 +14,7 @@ import pytest
 from flexaudit.emulator import Emulator, bundled_scenario_path
 from flexaudit.report.json_format import load_schema
 
-from tests.fleet.conftest import (BY_NAME, FLEET, PARENT, PARENT_KEY, PARENT_TOKEN, every_secret, fleet_scan,
+from tests.fleet.conftest import (FLEET, PARENT, PARENT_KEY, PARENT_TOKEN, every_secret, fleet_scan,
                                   sub_sid)
 
 ACCOUNT_FILES = {"flexaudit-report.md", "flexaudit-report.html", "flexaudit-report.json",
