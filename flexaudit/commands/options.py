@@ -33,6 +33,8 @@ class ScanOptions:
     concurrency: int
     timeout: float
     output: OutputOptions
+    # the credentials' account and every active subaccount it owns (commands/fleet.py)
+    all_subaccounts: bool = False
     demo: str = "legacy"  # which bundled account, when credentials is None
     code_roots: tuple[CodeRoot, ...] = ()  # --code, checked
 

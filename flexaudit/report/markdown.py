@@ -181,6 +181,11 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
+def markdown_environment() -> jinja2.Environment:
+    """The templates' environment for Markdown files: the md_* filters, escaping by `finalize`."""
+    return _environment()
+
+
 def _environment() -> jinja2.Environment:
     # Markdown, not HTML: escaping is _finalize + the md_* filters
     env = template_environment(autoescape=False, finalize=_finalize)
