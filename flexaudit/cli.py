@@ -1,7 +1,8 @@
 """Command line: parse options, call the pipeline, map every failure to one line and an exit code.
 
 Exit codes (contract): 0 clean, 1 findings at or above --fail-on, 2 usage /
-credential / input-file error, 3 scan incomplete. When several apply: 2, 1, 3, 0.
+credential / input-file error, 3 scan incomplete, 4 Twilio unreachable. When
+several apply (also across the accounts of a fleet): 2, 4, 1, 3, 0.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pathlib import Path
 import click
 
 from flexaudit import __version__
-from flexaudit.commands.options import FORMATS, OutputOptions, ReportOptions, ScanOptions
+from flexaudit.commands.options import DEMOS, FORMATS, OutputOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
-from flexaudit.settings import SettingsError, resolve_credentials, resolve_target
+from flexaudit.settings import CredentialFlags, SettingsError, load_profile, resolve_settings, resolve_target
 
 SEVERITY_NAMES = ("info", "low", "medium", "high", "critical")
 
@@ -115,35 +116,70 @@ def cli():
 
 
 @cli.command()
-@click.option("--account-sid", envvar="TWILIO_ACCOUNT_SID", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
-@click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", help="Auth token. Env: TWILIO_AUTH_TOKEN.")
-@click.option("--api-key", envvar="TWILIO_API_KEY", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
-@click.option("--api-secret", envvar="TWILIO_API_SECRET", help="The API key's secret. Env: TWILIO_API_SECRET.")
-@click.option("--region", envvar="TWILIO_REGION", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
-@click.option("--edge", envvar="TWILIO_EDGE", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
+# The TWILIO_* variables are read by settings.resolve_settings, not by click: a named
+# --profile replaces them, and only a flag given on the command line wins over it.
+@click.option("--account-sid", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
+@click.option("--auth-token", help="Auth token. Env: TWILIO_AUTH_TOKEN.")
+@click.option("--api-key", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
+@click.option("--api-secret", help="The API key's secret. Env: TWILIO_API_SECRET.")
+@click.option("--region", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
+@click.option("--edge", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
+@click.option("--profile", "profile_name", metavar="NAME",
+              help="Use the account SID, API key and secret, region and edge of this twilio-cli profile "
+                   "(profiles.NAME in $TWILIO_CONFIG_DIR/config.json, default ~/.twilio-cli) instead of the "
+                   "TWILIO_* variables; credential flags still win.")
 @click.option("--api-base-url", envvar="FLEXAUDIT_API_BASE_URL",
               help="Send every request to URL/<subdomain>/<path> instead of *.twilio.com. Env: FLEXAUDIT_API_BASE_URL.")
-@click.option("--demo", is_flag=True, help="Scan the bundled demo account through the in-process emulator; no credentials needed.")
+@click.option("--demo", type=click.Choice(DEMOS), is_flag=False, flag_value="legacy", default=None,
+              help="Scan a bundled demo account through the in-process emulator; no credentials needed. "
+                   "--demo (or --demo legacy): a Flex UI 1.x account on legacy messaging; --demo migrated: a "
+                   "half-migrated Flex UI 2.x account, with its local code tree scanned as --code.")
+@click.option("--all-subaccounts", is_flag=True,
+              help="Also scan every active subaccount the credentials own, each as itself, up to 4 at a time: "
+                   "one folder per account and flexaudit-fleet.md/.json (default output: reports/fleet-<UTC timestamp>/). "
+                   "With --demo: the emulator's bundled fleet.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Requests in flight at once (the scan shares the account's REST concurrency limit).")
+              help="Requests in flight at once, per account (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
               help="Seconds to wait for one response before retrying it.")
+@click.option("--code", "code_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="Also scan a local source tree (Flex plugin, Functions project) for legacy API use "
+                   "(FLX602) and Flex UI 1.x plugins (FLX603); repeat for several. Skips node_modules, .git, "
+                   "build, dist, coverage, symbolic links and files over 2 MB.")
 @click.option("--no-traffic", is_flag=True,
               help="Skip reading each address's last inbound message date (one Messages request per enabled "
                    "sms/whatsapp address).")
 @_output_options
-def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo, concurrency, timeout,
-         no_traffic, **output):
-    """Scan one account (or --demo), evaluate the rules, write the reports."""
+def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_name, api_base_url, demo,
+         all_subaccounts, concurrency, timeout, code_dirs, no_traffic, **output):
+    """Scan one account (or --demo, or a fleet with --all-subaccounts), evaluate the rules, write the reports."""
+    from flexaudit.scan.code import CodeRootError, code_roots
+
+    flags = CredentialFlags(account_sid, auth_token, api_key, api_secret, region, edge)
+    try:
+        if demo:
+            # the demo runs on its own in-process emulator: no credentials, its own base URL
+            credentials, target = None, resolve_target(region, edge, api_base_url)
+        else:
+            profile = None if profile_name is None else load_profile(profile_name, os.environ)
+            credentials, target = resolve_settings(flags, os.environ, profile, api_base_url)
+        if demo == "migrated" and not all_subaccounts:
+            from flexaudit.emulator import demo_code_path
+
+            code_dirs = (demo_code_path(), *code_dirs)
+        roots = code_roots(code_dirs)
+    except (SettingsError, CodeRootError) as exc:
+        raise Failure(str(exc)) from None
+    options = ScanOptions(credentials=credentials, target=target, concurrency=concurrency, timeout=timeout,
+                          output=_output(**output), all_subaccounts=all_subaccounts, demo=demo or "legacy",
+                          code_roots=roots, traffic=not no_traffic)
+    if all_subaccounts:
+        from flexaudit.commands.fleet import run_fleet_command
+
+        return run_fleet_command(options)
     from flexaudit.commands.scan import run_scan_command
 
-    try:
-        credentials = None if demo else resolve_credentials(account_sid, auth_token, api_key, api_secret)
-        target = resolve_target(region, edge, api_base_url)
-    except SettingsError as exc:
-        raise Failure(str(exc)) from None
-    return run_scan_command(ScanOptions(credentials=credentials, target=target, concurrency=concurrency,
-                                        timeout=timeout, traffic=not no_traffic, output=_output(**output)))
+    return run_scan_command(options)
 
 
 @cli.command()

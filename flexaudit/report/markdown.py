@@ -192,6 +192,7 @@ def markdown_environment() -> jinja2.Environment:
         severity_icon=lambda s: Md(_SEVERITY_ICON.get(s, "")),
         readiness_icon=lambda r: Md(_READINESS_ICON.get(r, "")),
         attachments=ATTACHMENTS,
+        full_detail_files=ATTACHMENTS[1:],  # where a section of the Markdown that lists only some points
         report_file=REPORT_FILES["md"],
     )
     return env

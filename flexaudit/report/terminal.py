@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -85,6 +86,8 @@ def render_terminal_summary(report: Report, written: Sequence[Path], color: bool
     line(report.eol.sentence, eol_code)
     line()
 
+    after = _after_cut_over(report, st, width)
+    out.extend(after + ([""] if after else []))
     _top_rules(report, st, line, width)
     line()
 
@@ -152,6 +155,34 @@ def _top_rules(report: Report, st: _Style, line, width: int) -> None:
         # only the severity is coloured; the row was cut to fit before
         line(row, severity=f.severity)
     line("Run `flexaudit rules ID` for what a rule means; the reports list every finding.")
+
+
+TOP_BROKEN = 5
+
+
+def _listed(items: list[str], width: int) -> list[str]:
+    """Names under a heading, indented and wrapped to the width."""
+    return textwrap.wrap(", ".join(items), width, initial_indent="  ", subsequent_indent="  ",
+                         break_on_hyphens=False)
+
+
+def _after_cut_over(report: Report, st: _Style, width: int) -> list[str]:
+    """What already moved: broken Conversations addresses, and custom code still on the legacy APIs."""
+    out = []
+    addresses, broken = report.conversations_addresses, report.conversations_broken
+    if addresses:
+        text = clip(f"Conversations addresses: {len(broken)} broken now of {len(addresses)}", width)
+        out.append(st(_READINESS_COLOR["blocked"] if broken else _READINESS_COLOR["ready"], text))
+        names = [f"{clip(a.friendly_name or a.address or a.sid, 28)} ({', '.join(a.rule_ids)})" for a in broken[:TOP_BROKEN]]
+        out += _listed(names + ([f"+{len(broken) - TOP_BROKEN} more"] if len(broken) > TOP_BROKEN else []), width)
+    code = report.code_findings
+    if code:
+        functions = sum(1 for f in code if f.resource_type == "serverless_function")
+        files = len({f.resource_sid for f in code if f.resource_type == "code_file"})
+        out.append(clip(f"Custom code on the legacy APIs: {functions} function(s), {files} file(s)", width))
+        names = [clip(f.resource_name or f.resource_sid, 48) for f in code[:TOP_BROKEN]]
+        out += _listed(names + ([f"+{len(code) - TOP_BROKEN} more"] if len(code) > TOP_BROKEN else []), width)
+    return out
 
 
 def _folded(text: str, width: int) -> list[str]:

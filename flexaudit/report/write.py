@@ -7,10 +7,11 @@ jinja2 and compile every template.
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from flexaudit.model import snapshot
 
@@ -47,9 +48,10 @@ def planned_files(formats, with_inventory: bool) -> list[str]:
     return names + ([INVENTORY_FILE] if with_inventory else [])
 
 
-def default_output_dir(account_sid: str, started: datetime, root: Path = Path("reports")) -> Path:
-    """reports/<sid>-<UTC stamp>/, suffixed -2, -3 … if a run in the same second got there first."""
-    base = root / f"{account_sid}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+def default_output_dir(name: str, started: datetime, root: Path = Path("reports")) -> Path:
+    """reports/<name>-<UTC stamp>/ (name: the account SID, or `fleet`), suffixed -2, -3 … if a run in
+    the same second got there first."""
+    base = root / f"{name}-{started.strftime('%Y%m%dT%H%M%SZ')}"
     candidate, n = base, 1
     while candidate.exists():
         n += 1
@@ -74,19 +76,27 @@ def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, fo
     """
     from flexaudit.report import RENDERERS
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = [(out_dir / RENDERERS[key].filename, RENDERERS[key].render, report) for key in report_keys(formats)]
+    files = [(RENDERERS[key].filename, functools.partial(RENDERERS[key].render, report)) for key in report_keys(formats)]
     if inventory is not None:
-        files.append((out_dir / INVENTORY_FILE, snapshot.dumps, inventory))
+        files.append((INVENTORY_FILE, functools.partial(snapshot.dumps, inventory)))
+    return write_texts(out_dir, files)
+
+
+def write_texts(out_dir: Path, files: list[tuple[str, Callable[[], str]]]) -> list[Path]:
+    """Each (file name, its text's renderer) into out_dir, never over an existing file.
+
+    Every file is attempted even when one fails; then the first OSError is raised.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
     first_error: OSError | None = None
-    for path, render, source in files:
+    for name, render in files:
         try:
-            _write_new(path, render(source))
+            _write_new(out_dir / name, render())
         except OSError as exc:
             first_error = first_error or exc
     if first_error is not None:
         raise first_error
-    return [path for path, _, _ in files]
+    return [out_dir / name for name, _ in files]
 
 
 def _write_new(path: Path, text: str) -> Path:

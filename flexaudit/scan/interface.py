@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from twilio.base.exceptions import TwilioRestException
-from twilio.rest import Client
-
-from flexaudit.api.transport import ApiUnreachable
 from flexaudit.model.inventory import FamilyCoverage
+
+if TYPE_CHECKING:  # the CLI reads CodeRoot at start-up: no need to load the SDK for it
+    from twilio.rest import Client
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class ScanContext:
     # list one pool's numbers): waiting inside the pool could deadlock it.
     fanout: Executor
     progress: Callable[[str | FamilyProgress], None]
+    # Local source trees to read (--code): the one family that reads the disk, not the API.
+    code_roots: tuple["CodeRoot", ...] = ()
 
     def fetch_all(self, fn, items):
         """fn(item) for every item, concurrently; results in item order."""
@@ -55,22 +57,19 @@ class Scanned:
 
     value: object
     error: str | None = None  # what could not be read; None: the family is complete
-    note: str | None = None  # what a reader of the coverage should know besides (shown in the reports)
+    # A complete family that holds nothing on purpose says why ("not requested (--no-traffic)")
+    note: str | None = None
 
     @property
     def coverage(self) -> FamilyCoverage:
         return FamilyCoverage(self.error is None, self.error, self.note)
 
 
-def describe_error(exc: BaseException, family: str | None = None) -> str:
-    """One line for coverage and FLX901; carries no credential (none is ever in these)."""
-    if isinstance(exc, TwilioRestException):
-        code = f", Twilio error {exc.code}" if exc.code else ""
-        msg = (exc.msg or "").strip().splitlines()[0] if exc.msg else ""
-        line = f"HTTP {exc.status}{code}: {msg}" if msg else f"HTTP {exc.status}{code}"
-        if exc.status == 401 and family == "account":
-            line += " (a Standard API key cannot read the Account resource; the other families do not need it)"
-        return line
-    if isinstance(exc, ApiUnreachable):
-        return str(exc)
-    return f"unexpected {exc.__class__.__name__}: {str(exc)[:200]}"
+@dataclass(frozen=True)
+class CodeRoot:
+    """A --code directory and the label its files' paths carry ("" when it is the only one)."""
+
+    path: Path
+    label: str
+    prefix: str = ""  # put before every path found under it: "<label>/" when several roots are scanned
+

@@ -19,7 +19,8 @@ from flexaudit.analysis.phone import message_address
 from flexaudit.api.paging import fetch_record, path_segment
 from flexaudit.api.transport import ApiUnreachable
 from flexaudit.model.inventory import FlexFlow, LastInbound
-from flexaudit.scan.interface import Needed, ScanContext, Scanned, describe_error
+from flexaudit.scan.errors import describe_error
+from flexaudit.scan.interface import Needed, ScanContext, Scanned
 from flexaudit.scan.records import instant
 
 NO_TRAFFIC_NOTE = "not requested (--no-traffic)"

@@ -17,7 +17,8 @@ from twilio.rest import Client
 from flexaudit import __version__
 from flexaudit.model.inventory import FAMILIES, FamilyCoverage, Inventory
 from flexaudit.scan.families import FAMILY_TABLE, Family
-from flexaudit.scan.interface import FamilyProgress, Needed, ScanContext, Scanned, describe_error
+from flexaudit.scan.errors import describe_error
+from flexaudit.scan.interface import CodeRoot, FamilyProgress, Needed, ScanContext, Scanned
 
 
 class CredentialsRejected(Exception):
@@ -31,6 +32,7 @@ def run_scan(
     concurrency: int = 8,
     progress: Callable[[str | FamilyProgress], None] = lambda _msg: None,
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    code_roots: tuple[CodeRoot, ...] = (),
     not_requested: Mapping[str, str] | None = None,
 ) -> Inventory:
     """Read every family of the table into an Inventory.
@@ -54,7 +56,7 @@ def run_scan(
                 futures[family.name] = _done(Scanned(None, note=skipped[family.name]))
                 continue
             ctx = ScanContext(client=client, account_sid=account_sid, progress=progress,
-                              fanout=pools.chain if family.chain else pools.fanout)
+                              fanout=pools.chain if family.chain else pools.fanout, code_roots=code_roots)
             futures[family.name] = pools.families.submit(_read_family, family, ctx, _Needed(family, futures))
         unauthorized = _collect(inventory, futures, progress, skipped)
     except BaseException:
@@ -64,7 +66,8 @@ def run_scan(
     pools.shutdown(wait=True)
     # A 401 on every family is a rejected credential. A 401 on some only is a
     # permission gap: a Standard API key may read everything but the Account.
-    if unauthorized and not any(c.complete for c in inventory.coverage.values()):
+    if unauthorized and not any(inventory.coverage[f.name].complete for f in FAMILY_TABLE
+                                if f.reads_api and f.name not in skipped):
         raise CredentialsRejected("credentials rejected by Twilio (HTTP 401): check the account SID and its auth token or API key")
     return inventory
 
@@ -86,7 +89,7 @@ def _done(scanned: Scanned) -> Future:
 class _Pools:
     """Threads for the families and for their fan-out requests.
 
-    The chain family gets fan-out threads of its own whose requests the
+    The chain families get fan-out threads of their own whose requests the
     transport sends ahead of queued ones (see GuardedHttpClient.urgent_thread).
     """
 

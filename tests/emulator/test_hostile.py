@@ -84,6 +84,7 @@ def test_endless_pages_always_name_a_new_page():
 
 def test_endless_pages_stop_when_the_emulator_stops():
     emu = Emulator(small_scenario(), endless_pages=["flex_flows"]).start()
+    base_url = emu.base_url  # read once: the emulator stops while the client still follows links
     pages, failure = [], []
 
     def follow():
@@ -92,7 +93,7 @@ def test_endless_pages_stop_when_the_emulator_stops():
             with requests.Session() as session:
                 session.auth = (ACCOUNT, TOKEN)
                 while True:
-                    body = session.get(emu.base_url + link, timeout=5).json()
+                    body = session.get(base_url + link, timeout=5).json()
                     pages.append(body["meta"]["page"])
                     link = local("flex-api", body["meta"]["next_page_url"])
         except requests.RequestException as exc:

@@ -109,7 +109,8 @@ def test_coverage_notes_are_listed():
     from flexaudit.model.findings import CoverageEntry
 
     text = HTML.render(sample_report(coverage=[CoverageEntry("messages", True, note="not requested (--no-traffic)")]))
-    assert '<li><code>messages</code>: not requested (--no-traffic)</li>' in text
+    assert ('<p id="coverage-notes">Read completely but empty on purpose: <code>messages</code> '
+            '(not requested (--no-traffic)).</p>') in text
 
 
 def test_same_content_as_markdown():

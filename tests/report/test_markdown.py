@@ -13,6 +13,7 @@ from flexaudit.report.markdown import (
     md_step,
 )
 
+from tests.support.markdown import markdown_tokens
 from tests.support.reports import (
     HOSTILE,
     empty_report,
@@ -83,8 +84,8 @@ def test_without_a_ready_address_the_first_wave_says_so():
 def test_sections_in_order():
     text = MD.render(large_report(5))
     heads = [line for line in text.splitlines() if line.startswith("## ")]
-    assert heads == ["## Account prerequisites", "## Summary", "## Address readiness", "## Findings",
-                     "## Migration plan", "## Coverage", "## Waivers"]
+    assert heads == ["## Account prerequisites", "## Summary", "## Conversations addresses", "## Address readiness",
+                     "## Findings", "## Migration plan", "## Coverage", "## Waivers"]
 
 
 def test_account_prerequisites_section_gives_the_fix_once():
@@ -174,7 +175,8 @@ def test_coverage_notes_are_shown():
                                 CoverageEntry("messages", True, note="not requested (--no-traffic)")])
     text = MD.render(r)
     assert "- **Scan coverage:** complete; messages not requested (--no-traffic)" in text
-    assert "- `messages`: not requested (--no-traffic)" in text.split("## Coverage")[1]
+    assert ("Read completely but empty on purpose: `messages` (not requested (--no-traffic))."
+            in text.split("## Coverage\n")[1])
 
 
 def test_empty_report():
@@ -267,13 +269,7 @@ def test_hostile_markdown_parses_to_no_html_links_or_images():
     markdown_it = pytest.importorskip("markdown_it")
     md = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough")
     text = MD.render(hostile_report())
-
-    def walk(tokens):
-        for t in tokens:
-            yield t
-            yield from walk(t.children or [])
-
-    tokens = list(walk(md.parse(text)))
+    tokens = markdown_tokens(text)
     assert not [t for t in tokens if t.type in ("html_inline", "html_block", "image")]
     hrefs = [t.attrGet("href") for t in tokens if t.type == "link_open"]
     assert all(h.startswith(("https://www.twilio.com/", "#")) for h in hrefs), hrefs

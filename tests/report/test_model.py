@@ -123,7 +123,7 @@ def test_report_to_dict_keys_in_contract_order():
     d = report_to_dict(sample_report())
     assert list(d) == [
         "schema_version", "tool", "account", "scanned_at", "as_of", "summary", "account_blockers",
-        "findings", "addresses", "coverage", "waivers",
+        "findings", "addresses", "conversations_addresses", "coverage", "waivers",
     ]
     assert d["account_blockers"] == [] and report_to_dict(large_report(3))["account_blockers"] == ["FLX401"]
     assert d["schema_version"] == 1
