@@ -127,7 +127,7 @@ def _first_wave(report: Report, line, width: int) -> None:
         return
     a0 = first[0]
     line(f"Move first: wave {a0.wave} ({a0.readiness}), {len(first)} address{'es' if len(first) != 1 else ''}, "
-         "idlest first (last inbound message, UTC):", _READINESS_COLOR.get(a0.readiness, ""))
+         "idlest first (last inbound, UTC):", _READINESS_COLOR.get(a0.readiness, ""))
     for a in first[:WAVE_SHOWN]:
         name = one_line(a.friendly_name or a.contact_identity)
         line(f"  {one_line(a.flex_flow_sid)}  {report.last_inbound_label(a):<16}  {name}")

@@ -26,7 +26,7 @@ def test_plain_text_without_colour():
     assert lines[0] == "flexaudit 0.1.0: Acme Support (AC00000000000000000000000000000001)"
     assert lines[1] == "Open findings: 3 critical, 2 high, 1 info (1 suppressed)"
     assert lines[2] == "Legacy addresses: 3 — wave 1: 1 ready, wave 2: 1 needs work, wave 3: 1 blocked"
-    assert lines[3] == "Move first: wave 1 (ready), 1 address, idlest first (last inbound message, UTC):"
+    assert lines[3] == "Move first: wave 1 (ready), 1 address, idlest first (last inbound, UTC):"
     assert lines[4] == "  FO00000000000000000000000000000003  2026-10-02 14:03  WhatsApp main"
     assert "Programmable Chat for Flex reached end of life on 2026-06-01: 173 days overdue." in out
     r = sample_report()
