@@ -8,9 +8,10 @@ jinja2 and compile every template.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from flexaudit.model import snapshot
 
@@ -40,7 +41,11 @@ def planned_files(formats, with_inventory: bool) -> list[str]:
 
 def default_output_dir(account_sid: str, started: datetime, root: Path = Path("reports")) -> Path:
     """reports/<sid>-<UTC stamp>/, suffixed -2, -3 … if a run in the same second got there first."""
-    base = root / f"{account_sid}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+    return unused_dir(root / f"{account_sid}-{started.strftime('%Y%m%dT%H%M%SZ')}")
+
+
+def unused_dir(base: Path) -> Path:
+    """`base`, or the first of base-2, base-3 … that does not exist yet."""
     candidate, n = base, 1
     while candidate.exists():
         n += 1
@@ -65,24 +70,42 @@ def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, fo
     """
     from flexaudit.report import RENDERERS
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = [(out_dir / RENDERERS[fmt].filename, RENDERERS[fmt].render, report) for fmt in formats]
+    files = [OutputFile(RENDERERS[fmt].filename, RENDERERS[fmt].render(report)) for fmt in formats]
     if inventory is not None:
-        files.append((out_dir / INVENTORY_FILE, snapshot.dumps, inventory))
+        files.append(OutputFile(INVENTORY_FILE, snapshot.dumps(inventory)))
+    return write_files(out_dir, files)
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file to write: its name in the output directory and its whole text."""
+
+    name: str
+    text: str
+    executable: bool = False  # a generated script (mode 0755 instead of 0644)
+
+
+def write_files(out_dir: Path, files: Sequence[OutputFile]) -> list[Path]:
+    """Write every file into out_dir (created if needed); a file that exists is never replaced.
+
+    Every file is attempted even when one fails (a failed file must not cost
+    the user the others); then the first OSError is raised.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
     first_error: OSError | None = None
-    for path, render, source in files:
+    for f in files:
         try:
-            _write_new(path, render(source))
+            _write_new(out_dir / f.name, f.text, 0o755 if f.executable else 0o644)
         except OSError as exc:
             first_error = first_error or exc
     if first_error is not None:
         raise first_error
-    return [path for path, _, _ in files]
+    return [out_dir / f.name for f in files]
 
 
-def _write_new(path: Path, text: str) -> Path:
+def _write_new(path: Path, text: str, mode: int = 0o644) -> Path:
     # O_EXCL: if something appeared since the check, fail rather than clobber it.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         fh.write(text)
     return path
