@@ -33,6 +33,8 @@ _E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 _HTTPS_URL = re.compile(r"^https://[^\s\"'\\<>`\x00-\x1f\x7f]{1,2000}$")
 
 WAVES = {"ready": 1, "needs-work": 2, "blocked": 3}
+# The resource families a script's preflight compares with the live state.
+NEEDED_FAMILIES = ("phone_numbers", "flex_flows", "proxy", "messaging", "conversations")
 MAX_ADDRESS_NAME = 256  # Twilio's limit for an address configuration's friendly_name
 
 # What the snapshot records of a Flex Flow, and the form parameter that sets each field again.
@@ -175,13 +177,16 @@ def plan_numbers(inventory: Inventory, plans: Sequence[AddressPlan], tool_versio
     readiness = {a.flex_flow_sid: a for a in plans}
     service = flex_conversation_service(inventory)
     chosen = _chosen_numbers(ctx, addresses)
+    # A script compares the live state with the snapshot: what the scan could not read, it cannot compare.
+    unread = [family for family in NEEDED_FAMILIES if not inventory.is_complete(family)]
     numbers, unplanned = [], []
     for pn, mapped in ctx.mapped.items():
         if chosen is not None and pn not in chosen:
             continue
         flows = sorted(mapped.flows, key=lambda f: (channel(f), str(f.sid)))
         states = {str(f.sid): readiness.get(str(f.sid)) for f in flows}
-        reason = _why_not(ctx, mapped.number, flows, states, service, explicit=chosen is not None)
+        reason = (f"the scan could not read {', '.join(unread)}: scan again" if unread
+                  else _why_not(ctx, mapped.number, flows, states, service, explicit=chosen is not None))
         if reason:
             if chosen is not None:
                 raise PlanError(f"cannot plan {_label(mapped.number)} (selected by --address): {reason}")

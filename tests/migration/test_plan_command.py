@@ -116,6 +116,17 @@ def test_an_external_flow_becomes_a_webhook_address_only_with_a_plain_https_url(
         make_plan(b, fo.sid)
 
 
+def test_a_family_the_scripts_compare_but_the_scan_could_not_read_plans_nothing():
+    b = InventoryBuilder()
+    _, fo, _ = b.sms_address("+15550100001")
+    assert numbers(make_plan(b)) == ["+15550100001"]
+    b.fail("messaging")
+    plan = make_plan(b)
+    assert not plan.numbers and plan.unplanned[0].reason == "the scan could not read messaging: scan again"
+    with pytest.raises(PlanError, match="could not read messaging"):
+        make_plan(b, fo.sid)
+
+
 def test_plan_md_escapes_names_and_keeps_its_tables(tmp_path):
     b = InventoryBuilder()
     b.sms_address("+15550100001", name="Sales | <img src=x onerror=alert(1)> [x](javascript:alert(1))\n# h")
