@@ -47,24 +47,25 @@ def stale_files(fresh: Path, committed: Path) -> list[str]:
             or (fresh / n).read_bytes() != (committed / n).read_bytes()]
 
 
-def main() -> int:
+def main(generate=generate, samples: Path = SAMPLES, script: str = "reports/regenerate.py") -> int:
+    """Write `samples` with `generate(folder)`, or with --check say whether they are current."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of rewriting")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "demo"
+        fresh = Path(tmp) / samples.name
         generate(fresh)
         if args.check:
-            stale = stale_files(fresh, SAMPLES) if SAMPLES.exists() else ["(reports/demo/ missing)"]
+            stale = stale_files(fresh, samples) if samples.exists() else [f"(reports/{samples.name}/ missing)"]
             if stale:
-                print(f"stale sample reports: {', '.join(stale)}; run: python reports/regenerate.py", file=sys.stderr)
+                print(f"stale sample reports: {', '.join(stale)}; run: python {script}", file=sys.stderr)
                 return 1
             print("sample reports are current")
             return 0
-        if SAMPLES.exists():
-            shutil.rmtree(SAMPLES)
-        shutil.copytree(fresh, SAMPLES)
-    print(f"wrote {SAMPLES}")
+        if samples.exists():
+            shutil.rmtree(samples)
+        shutil.copytree(fresh, samples)
+    print(f"wrote {samples}")
     return 0
 
 
