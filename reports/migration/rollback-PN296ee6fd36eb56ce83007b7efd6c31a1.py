@@ -310,9 +310,12 @@ class Twilio:
         if not raw.strip():
             return None
         try:
-            return json.loads(raw)
+            answer = json.loads(raw)
         except ValueError:
             raise TwilioError(method, shown_url, 0, None, "the answer is not JSON") from None
+        if not isinstance(answer, dict):
+            raise TwilioError(method, shown_url, 0, None, "the answer is not a JSON object")
+        return answer
 
     def fetch(self, sub, path):
         """The resource, or None when Twilio answers 404."""
@@ -498,6 +501,9 @@ def main(argv, what, preflight, passed, change, verify, after_failure):
     except KeyboardInterrupt:
         error("interrupted: nothing changed")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # an answer of a shape this script does not expect: one line, never a traceback
+        error(f"cannot read the live state: {exc.__class__.__name__}: {shown(str(exc))}; nothing changed")
+        return EXIT_FAILED
     if problems:
         print("preflight: the live state differs from the scan where it matters:")
         for line in problems:
@@ -509,12 +515,13 @@ def main(argv, what, preflight, passed, change, verify, after_failure):
     if args.dry_run:
         try:
             change(run, live)
-        except TwilioError as exc:
-            error(f"cannot read the live state: {exc}; nothing changed")
-            return EXIT_FAILED
         except KeyboardInterrupt:
             error("interrupted: nothing changed")
             return EXIT_INTERRUPTED
+        except Exception as exc:
+            error(f"cannot read the live state: {exc if isinstance(exc, TwilioError) else shown(repr(exc))}; "
+                  "nothing changed")
+            return EXIT_FAILED
         print("dry run: nothing was sent but GET requests")
         return EXIT_OK
     if not args.yes and not confirmed():
@@ -522,20 +529,23 @@ def main(argv, what, preflight, passed, change, verify, after_failure):
         return EXIT_USAGE
     try:
         change(run, live)
-    except (StepFailed, TwilioError, KeyboardInterrupt) as exc:
+    except (Exception, KeyboardInterrupt) as exc:
         if isinstance(exc, StepFailed):
             error(f"step {len(run.done) + 1} failed: {shown(exc.title)}: {exc.error}")
         elif isinstance(exc, TwilioError):
             error(f"cannot read the live state: {exc}")
-        else:
+        elif isinstance(exc, KeyboardInterrupt):
             error("interrupted")
+        else:
+            error(f"stopped: {shown(repr(exc))}")
         print(f"steps that ran: {len(run.done)}" + "".join(f"\n  {i}. {shown(t)}" for i, t in enumerate(run.done, 1)))
         print(after_failure)
         return EXIT_INTERRUPTED if isinstance(exc, KeyboardInterrupt) else EXIT_FAILED
     try:
         problems = verify(Live(api))
-    except TwilioError as exc:
-        problems = [f"cannot read the live state to verify it: {exc}"]
+    except Exception as exc:
+        problems = [f"cannot read the live state to verify it: "
+                    f"{exc if isinstance(exc, TwilioError) else shown(repr(exc))}"]
     if problems:
         error("verification failed:")
         for line in problems:

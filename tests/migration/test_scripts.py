@@ -152,6 +152,7 @@ class _Between(BaseHTTPRequestHandler):
 
     upstream = ""
     failing: tuple[str, str] | None = None
+    odd: str | None = None  # a path prefix answered 200 with a JSON list
     collector = ""
 
     def _handle(self):
@@ -162,6 +163,8 @@ class _Between(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if self.odd and self.path.startswith(self.odd):
+            return self._answer(200, b"[1, 2]")
         if self.failing and self.command == self.failing[0] and self.path.startswith(self.failing[1]):
             return self._answer(400, json.dumps({"code": 21610, "message": "Injected failure\x1b[2J",
                                                  "more_info": "https://www.twilio.com/docs/errors/21610",
@@ -277,3 +280,13 @@ def test_a_rollback_finishes_a_migration_that_stopped_at_any_step(writable, betw
     undo = run_script(tmp_path / "plan" / f"rollback-{PN_EXTERNAL}.py", writable, "--yes")
     assert undo.returncode == 0, undo.stdout + undo.stderr
     assert wiring(scan(writable, tmp_path / "after")) == wiring(snapshot.load(tmp_path / "scan" / "flexaudit-inventory.json"))
+
+
+def test_an_answer_of_an_odd_shape_is_one_line_and_changes_nothing(writable, plan, between):
+    handler, url, _ = between
+    handler.odd = "/api/"
+    done = run_script(plan / MIGRATE, writable, "--yes", env={**script_env(writable), "FLEXAUDIT_API_BASE_URL": url})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "the answer is not a JSON object" in done.stderr and "nothing changed" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not writes(writable)
