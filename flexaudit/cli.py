@@ -1,7 +1,8 @@
 """Command line: parse options, call the pipeline, map every failure to one line and an exit code.
 
 Exit codes (contract): 0 clean, 1 findings at or above --fail-on, 2 usage /
-credential / input-file error, 3 scan incomplete. When several apply: 2, 1, 3, 0.
+credential / input-file error, 3 scan incomplete, 4 Twilio unreachable. When
+several apply (also across the accounts of a fleet): 2, 4, 1, 3, 0.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import click
 from flexaudit import __version__
 from flexaudit.commands.options import FORMATS, DiffOptions, OutputOptions, PlanOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
-from flexaudit.settings import SettingsError, resolve_credentials, resolve_target
+from flexaudit.settings import CredentialFlags, SettingsError, load_profile, resolve_settings, resolve_target
 
 SEVERITY_NAMES = ("info", "low", "medium", "high", "critical")
 
@@ -114,32 +115,52 @@ def cli():
 
 
 @cli.command()
-@click.option("--account-sid", envvar="TWILIO_ACCOUNT_SID", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
-@click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", help="Auth token. Env: TWILIO_AUTH_TOKEN.")
-@click.option("--api-key", envvar="TWILIO_API_KEY", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
-@click.option("--api-secret", envvar="TWILIO_API_SECRET", help="The API key's secret. Env: TWILIO_API_SECRET.")
-@click.option("--region", envvar="TWILIO_REGION", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
-@click.option("--edge", envvar="TWILIO_EDGE", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
+# The TWILIO_* variables are read by settings.resolve_settings, not by click: a named
+# --profile replaces them, and only a flag given on the command line wins over it.
+@click.option("--account-sid", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
+@click.option("--auth-token", help="Auth token. Env: TWILIO_AUTH_TOKEN.")
+@click.option("--api-key", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
+@click.option("--api-secret", help="The API key's secret. Env: TWILIO_API_SECRET.")
+@click.option("--region", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
+@click.option("--edge", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
+@click.option("--profile", "profile_name", metavar="NAME",
+              help="Use the account SID, API key and secret, region and edge of this twilio-cli profile "
+                   "(profiles.NAME in $TWILIO_CONFIG_DIR/config.json, default ~/.twilio-cli) instead of the "
+                   "TWILIO_* variables; credential flags still win.")
 @click.option("--api-base-url", envvar="FLEXAUDIT_API_BASE_URL",
               help="Send every request to URL/<subdomain>/<path> instead of *.twilio.com. Env: FLEXAUDIT_API_BASE_URL.")
 @click.option("--demo", is_flag=True, help="Scan the bundled demo account through the in-process emulator; no credentials needed.")
+@click.option("--all-subaccounts", is_flag=True,
+              help="Also scan every active subaccount the credentials own, each as itself, up to 4 at a time: "
+                   "one folder per account and flexaudit-fleet.md/.json (default output: reports/fleet-<UTC timestamp>/). "
+                   "With --demo: the emulator's bundled fleet.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Requests in flight at once (the scan shares the account's REST concurrency limit).")
+              help="Requests in flight at once, per account (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
               help="Seconds to wait for one response before retrying it.")
 @_output_options
-def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo, concurrency, timeout,
-         **output):
-    """Scan one account (or --demo), evaluate the rules, write the reports."""
-    from flexaudit.commands.scan import run_scan_command
-
+def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_name, api_base_url, demo,
+         all_subaccounts, concurrency, timeout, **output):
+    """Scan one account (or --demo, or a fleet with --all-subaccounts), evaluate the rules, write the reports."""
+    flags = CredentialFlags(account_sid, auth_token, api_key, api_secret, region, edge)
     try:
-        credentials = None if demo else resolve_credentials(account_sid, auth_token, api_key, api_secret)
-        target = resolve_target(region, edge, api_base_url)
+        if demo:
+            # the demo runs on its own in-process emulator: no credentials, its own base URL
+            credentials, target = None, resolve_target(region, edge, api_base_url)
+        else:
+            profile = None if profile_name is None else load_profile(profile_name, os.environ)
+            credentials, target = resolve_settings(flags, os.environ, profile, api_base_url)
     except SettingsError as exc:
         raise Failure(str(exc)) from None
-    return run_scan_command(ScanOptions(credentials=credentials, target=target, concurrency=concurrency,
-                                        timeout=timeout, output=_output(**output)))
+    options = ScanOptions(credentials=credentials, target=target, concurrency=concurrency, timeout=timeout,
+                          output=_output(**output), all_subaccounts=all_subaccounts)
+    if all_subaccounts:
+        from flexaudit.commands.fleet import run_fleet_command
+
+        return run_fleet_command(options)
+    from flexaudit.commands.scan import run_scan_command
+
+    return run_scan_command(options)
 
 
 @cli.command()

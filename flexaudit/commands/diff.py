@@ -10,7 +10,7 @@ from flexaudit.commands import pipeline
 from flexaudit.commands.options import DiffOptions
 from flexaudit.exits import EXIT_FINDINGS, EXIT_OK, Failure
 from flexaudit.model.findings import Severity
-from flexaudit.report.write import OutputError, check_writable, unused_dir, write_files
+from flexaudit.report.write import OutputError, check_writable, unused_dir, write_texts
 
 STAMP = "%Y%m%dT%H%M%SZ"
 
@@ -37,7 +37,7 @@ def run_diff_command(options: DiffOptions) -> int:
     progress = compare(Evaluated(before, pipeline.audit(before, as_of, waivers)),
                        Evaluated(after, pipeline.audit(after, as_of, waivers)), as_of)
     try:
-        written = write_files(out_dir, diff_files(progress, options.formats))
+        written = write_texts(out_dir, diff_files(progress, options.formats))
     except OSError as exc:
         raise pipeline.write_failure(exc, out_dir) from None
     threshold = Severity.parse(options.fail_on_new) if options.fail_on_new else None

@@ -30,6 +30,8 @@ class ScanOptions:
     concurrency: int
     timeout: float
     output: OutputOptions
+    # the credentials' account and every active subaccount it owns (commands/fleet.py)
+    all_subaccounts: bool = False
 
 
 @dataclass(frozen=True)

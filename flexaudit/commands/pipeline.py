@@ -93,25 +93,52 @@ def audit(inventory: Inventory, as_of: date, waivers=()):
     return build_report(inventory, findings, addresses, evaluation.coverage, waiver_results, as_of, __version__)
 
 
+def load_audit_and_renderers() -> None:
+    """Import now what `audit` and `write` import when first called, and load the rule catalog.
+
+    For runs that audit several accounts on threads: threads importing the same
+    modules at once can meet Python's import-deadlock avoidance, which hands one
+    of them a half-initialised module.
+    """
+    import flexaudit.readiness  # noqa: F401
+    import flexaudit.report.model  # noqa: F401
+    import flexaudit.suppressions  # noqa: F401
+    from flexaudit.report import RENDERERS  # noqa: F401
+    from flexaudit.rules import rule_ids
+
+    rule_ids()
+
+
 def finish(inventory: Inventory, options: OutputOptions, out_dir: Path, waivers, *, write_inventory: bool) -> int:
     """Audit, write every file, print the summary; the exit code."""
-    from flexaudit.report.terminal import render_terminal_summary
-    from flexaudit.report.write import write_outputs
-
     report = audit(inventory, options.as_of, waivers)
-    try:
-        written = write_outputs(report, inventory if write_inventory else None, out_dir, options.formats)
-    except OSError as exc:
-        raise write_failure(exc, out_dir) from None
+    written = write(report, inventory if write_inventory else None, out_dir, options.formats)
     if not options.quiet:
+        from flexaudit.report.terminal import render_terminal_summary
+
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
         click.echo(render_terminal_summary(report, written, color=color), nl=False)
     incomplete = [c.family for c in report.coverage if not c.complete]
     if incomplete:
         click.echo(f"flexaudit: scan incomplete: could not read {', '.join(incomplete)}; "
                    "the reports say which rules were skipped", err=True)
-    if options.fail_on is not None:
-        threshold = Severity.parse(options.fail_on)
+    return exit_code(report, options.fail_on)
+
+
+def write(report, inventory: Inventory | None, out_dir: Path, formats) -> list[Path]:
+    """Every report file (and the snapshot, when given); a file that cannot be written is one line."""
+    from flexaudit.report.write import write_outputs
+
+    try:
+        return write_outputs(report, inventory, out_dir, formats)
+    except OSError as exc:
+        raise write_failure(exc, out_dir) from None
+
+
+def exit_code(report, fail_on: str | None) -> int:
+    """1 for an unsuppressed finding at or above --fail-on, else 3 for an incomplete scan, else 0."""
+    if fail_on is not None:
+        threshold = Severity.parse(fail_on)
         if any(not f.suppressed and f.severity >= threshold for f in report.findings):
             return EXIT_FINDINGS
-    return EXIT_INCOMPLETE if incomplete else EXIT_OK
+    return EXIT_INCOMPLETE if not report.scan_complete else EXIT_OK

@@ -12,7 +12,7 @@ import click
 from flexaudit.commands import pipeline
 from flexaudit.commands.options import PlanOptions
 from flexaudit.exits import EXIT_OK, Failure
-from flexaudit.report.write import OutputError, check_writable, unused_dir, write_files
+from flexaudit.report.write import OutputError, check_writable, unused_dir, write_texts
 from flexaudit.safe_text import one_line
 
 
@@ -42,8 +42,9 @@ def run_plan_command(options: PlanOptions) -> int:
     out_dir = options.output_dir or unused_dir(
         Path("reports") / f"{inventory.account_sid}-plan-{scanned.strftime('%Y%m%dT%H%M%SZ')}")
     try:
-        check_writable(out_dir, [f.name for f in files])
-        written = write_files(out_dir, files)
+        check_writable(out_dir, [name for name, _ in files])
+        # the scripts are meant to be run: `./migrate-PN….py` works as well as `python migrate-PN….py`
+        written = write_texts(out_dir, files, executable=[name for name, _ in files if name.endswith(".py")])
     except OutputError as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:

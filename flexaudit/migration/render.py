@@ -29,7 +29,6 @@ from flexaudit.migration.scripts import Plan
 from flexaudit.model.findings import Severity
 from flexaudit.report.markdown import Md, markdown_environment
 from flexaudit.report.templating import template_environment
-from flexaudit.report.write import OutputFile
 from flexaudit.safe_text import one_line
 
 DIFF_FILES = {"md": "flexaudit-diff.md", "json": "flexaudit-diff.json"}
@@ -42,9 +41,10 @@ _ROW_CAPS = (None, 200, 100, 50, 20, 10, 5, 0)
 # ---------------------------------------------------------------- diff
 
 
-def diff_files(progress: Progress, formats: tuple[str, ...]) -> list[OutputFile]:
+def diff_files(progress: Progress, formats: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(file name, text) of each format asked for."""
     render = {"md": render_diff_markdown, "json": render_diff_json}
-    return [OutputFile(DIFF_FILES[fmt], render[fmt](progress)) for fmt in formats]
+    return [(DIFF_FILES[fmt], render[fmt](progress)) for fmt in formats]
 
 
 @lru_cache(maxsize=1)
@@ -104,13 +104,13 @@ def _markdown() -> jinja2.Environment:
 # ---------------------------------------------------------------- plan
 
 
-def plan_files(plan: Plan) -> list[OutputFile]:
-    """PLAN.md and, for each number, its migrate and rollback scripts (executable)."""
-    files = [OutputFile(PLAN_FILE, _markdown().get_template("PLAN.md.j2").render(plan=plan))]
+def plan_files(plan: Plan) -> list[tuple[str, str]]:
+    """(file name, text) of PLAN.md and, for each number, its migrate and rollback scripts."""
+    files = [(PLAN_FILE, _markdown().get_template("PLAN.md.j2").render(plan=plan))]
     env = _python()
     for n in plan.numbers:
-        files.append(OutputFile(n.migrate_file, env.get_template("migrate.py.j2").render(plan=plan, n=n), True))
-        files.append(OutputFile(n.rollback_file, env.get_template("rollback.py.j2").render(plan=plan, n=n), True))
+        files.append((n.migrate_file, env.get_template("migrate.py.j2").render(plan=plan, n=n)))
+        files.append((n.rollback_file, env.get_template("rollback.py.j2").render(plan=plan, n=n)))
     return files
 
 

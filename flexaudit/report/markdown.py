@@ -182,7 +182,11 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def markdown_environment(package: str = "flexaudit.report") -> jinja2.Environment:
-    """Templates of `package` rendered as Markdown: every value escaped by `finalize` or an md_* filter."""
+    """The environment for Markdown files from `package`'s templates: the md_* filters, escaping by `finalize`."""
+    return _environment(package)
+
+
+def _environment(package: str = "flexaudit.report") -> jinja2.Environment:
     # Markdown, not HTML: escaping is _finalize + the md_* filters
     env = template_environment(autoescape=False, finalize=_finalize, package=package)
     env.filters.update(

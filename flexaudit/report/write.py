@@ -7,11 +7,11 @@ jinja2 and compile every template.
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Sequence
 
 from flexaudit.model import snapshot
 
@@ -39,9 +39,10 @@ def planned_files(formats, with_inventory: bool) -> list[str]:
     return names + ([INVENTORY_FILE] if with_inventory else [])
 
 
-def default_output_dir(account_sid: str, started: datetime, root: Path = Path("reports")) -> Path:
-    """reports/<sid>-<UTC stamp>/, suffixed -2, -3 … if a run in the same second got there first."""
-    return unused_dir(root / f"{account_sid}-{started.strftime('%Y%m%dT%H%M%SZ')}")
+def default_output_dir(name: str, started: datetime, root: Path = Path("reports")) -> Path:
+    """reports/<name>-<UTC stamp>/ (name: the account SID, or `fleet`), suffixed -2, -3 … if a run in
+    the same second got there first."""
+    return unused_dir(root / f"{name}-{started.strftime('%Y%m%dT%H%M%SZ')}")
 
 
 def unused_dir(base: Path) -> Path:
@@ -70,37 +71,29 @@ def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, fo
     """
     from flexaudit.report import RENDERERS
 
-    files = [OutputFile(RENDERERS[fmt].filename, RENDERERS[fmt].render(report)) for fmt in formats]
+    files = [(RENDERERS[fmt].filename, functools.partial(RENDERERS[fmt].render, report)) for fmt in formats]
     if inventory is not None:
-        files.append(OutputFile(INVENTORY_FILE, snapshot.dumps(inventory)))
-    return write_files(out_dir, files)
+        files.append((INVENTORY_FILE, functools.partial(snapshot.dumps, inventory)))
+    return write_texts(out_dir, files)
 
 
-@dataclass(frozen=True)
-class OutputFile:
-    """One file to write: its name in the output directory and its whole text."""
+def write_texts(out_dir: Path, files: Sequence[tuple[str, str | Callable[[], str]]],
+                executable: Collection[str] = ()) -> list[Path]:
+    """Each (file name, its text or its text's renderer) into out_dir, never over an existing file;
+    the names in `executable` (generated scripts) get mode 0755 instead of 0644.
 
-    name: str
-    text: str
-    executable: bool = False  # a generated script (mode 0755 instead of 0644)
-
-
-def write_files(out_dir: Path, files: Sequence[OutputFile]) -> list[Path]:
-    """Write every file into out_dir (created if needed); a file that exists is never replaced.
-
-    Every file is attempted even when one fails (a failed file must not cost
-    the user the others); then the first OSError is raised.
+    Every file is attempted even when one fails; then the first OSError is raised.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     first_error: OSError | None = None
-    for f in files:
+    for name, text in files:
         try:
-            _write_new(out_dir / f.name, f.text, 0o755 if f.executable else 0o644)
+            _write_new(out_dir / name, text() if callable(text) else text, 0o755 if name in executable else 0o644)
         except OSError as exc:
             first_error = first_error or exc
     if first_error is not None:
         raise first_error
-    return [out_dir / f.name for f in files]
+    return [out_dir / name for name, _ in files]
 
 
 def _write_new(path: Path, text: str, mode: int = 0o644) -> Path:

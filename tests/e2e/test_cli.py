@@ -251,3 +251,17 @@ def test_a_scan_starts_without_loading_the_rules_and_renderers():
             "'flexaudit.emulator.server') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_api_that_never_answers_is_exit_4_one_line_and_nothing_written(tmp_path, monkeypatch):
+    import functools
+
+    from flexaudit.api.transport import GuardedHttpClient
+
+    # one attempt per request: the refused port is said at once, not after the backoff ladder
+    monkeypatch.setattr("flexaudit.commands.scan.GuardedHttpClient",
+                        functools.partial(GuardedHttpClient, max_attempts=1))
+    result = run("scan", "--account-sid", "AC" + "1" * 32, "--auth-token", "f" * 32,
+                 "--api-base-url", "http://127.0.0.1:9", "--output-dir", str(tmp_path / "out"))
+    assert_one_line_error(result, 4, "Twilio could not be reached: http://127.0.0.1:9 did not answer")
+    assert not (tmp_path / "out").exists()

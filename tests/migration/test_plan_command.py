@@ -130,7 +130,7 @@ def test_a_family_the_scripts_compare_but_the_scan_could_not_read_plans_nothing(
 def test_plan_md_escapes_names_and_keeps_its_tables(tmp_path):
     b = InventoryBuilder()
     b.sms_address("+15550100001", name="Sales | <img src=x onerror=alert(1)> [x](javascript:alert(1))\n# h")
-    plan_md = plan_files(make_plan(b))[0].text
+    plan_md = plan_files(make_plan(b))[0][1]
     html = MarkdownIt("commonmark").enable("table").render(plan_md)
     assert "<img" not in html and "<a href" not in html and "<h1>h" not in html
     assert "\\| \\<img" in plan_md

@@ -14,6 +14,7 @@ from flexaudit.report.markdown import (
     md_step,
 )
 
+from tests.support.markdown import markdown_tokens
 from tests.support.reports import (
     HOSTILE,
     empty_report,
@@ -185,13 +186,7 @@ def test_hostile_markdown_parses_to_no_html_links_or_images():
     markdown_it = pytest.importorskip("markdown_it")
     md = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough")
     text = MD.render(hostile_report())
-
-    def walk(tokens):
-        for t in tokens:
-            yield t
-            yield from walk(t.children or [])
-
-    tokens = list(walk(md.parse(text)))
+    tokens = markdown_tokens(text)
     assert not [t for t in tokens if t.type in ("html_inline", "html_block", "image")]
     hrefs = [t.attrGet("href") for t in tokens if t.type == "link_open"]
     assert all(h.startswith(("https://www.twilio.com/", "#")) for h in hrefs), hrefs
