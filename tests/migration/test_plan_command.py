@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import copy
+import ast
+import io
+import tokenize
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from flexaudit.commands.pipeline import audit
@@ -194,3 +198,18 @@ def test_sids_from_the_account_that_are_not_twilios_form_are_never_scripted():
     _, fo2, _ = b2.sms_address("+15550100001")
     b2.flex_proxy.sid = sid("KS", 1)[:-1] + "\n"
     assert not make_plan(b2).numbers
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.text(min_size=1, max_size=80), url=st.text(max_size=80))
+def test_any_name_or_url_from_the_account_is_only_ever_a_string_constant(name, url):
+    b = InventoryBuilder()
+    pn, _, _ = b.sms_address("+15550100001", name=name)
+    pn.sms_url = url or None  # any URL (FLX101: needs work, so it is chosen with --address)
+    plan = make_plan(b, b.inv.flex_flows[0].sid)
+    for file_name, text in plan_files(plan)[1:]:
+        tree = ast.parse(text)
+        constants = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        assert name in constants and (not url or url in constants), file_name
+        comments = [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT]
+        assert all(c.isascii() and c.isprintable() for c in comments)
