@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from flexaudit import __version__
-from flexaudit.commands.options import FORMATS, DiffOptions, OutputOptions, PlanOptions, ReportOptions, ScanOptions
+from flexaudit.commands.options import DEMOS, FORMATS, DiffOptions, OutputOptions, PlanOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
 from flexaudit.settings import CredentialFlags, SettingsError, load_profile, resolve_settings, resolve_target
 
@@ -129,7 +129,10 @@ def cli():
                    "TWILIO_* variables; credential flags still win.")
 @click.option("--api-base-url", envvar="FLEXAUDIT_API_BASE_URL",
               help="Send every request to URL/<subdomain>/<path> instead of *.twilio.com. Env: FLEXAUDIT_API_BASE_URL.")
-@click.option("--demo", is_flag=True, help="Scan the bundled demo account through the in-process emulator; no credentials needed.")
+@click.option("--demo", type=click.Choice(DEMOS), is_flag=False, flag_value="legacy", default=None,
+              help="Scan a bundled demo account through the in-process emulator; no credentials needed. "
+                   "--demo (or --demo legacy): a Flex UI 1.x account on legacy messaging; --demo migrated: a "
+                   "half-migrated Flex UI 2.x account, with its local code tree scanned as --code.")
 @click.option("--all-subaccounts", is_flag=True,
               help="Also scan every active subaccount the credentials own, each as itself, up to 4 at a time: "
                    "one folder per account and flexaudit-fleet.md/.json (default output: reports/fleet-<UTC timestamp>/). "
@@ -138,10 +141,16 @@ def cli():
               help="Requests in flight at once, per account (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
               help="Seconds to wait for one response before retrying it.")
+@click.option("--code", "code_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="Also scan a local source tree (Flex plugin, Functions project) for legacy API use "
+                   "(FLX602) and Flex UI 1.x plugins (FLX603); repeat for several. Skips node_modules, .git, "
+                   "build, dist, coverage, symbolic links and files over 2 MB.")
 @_output_options
 def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_name, api_base_url, demo,
-         all_subaccounts, concurrency, timeout, **output):
+         all_subaccounts, concurrency, timeout, code_dirs, **output):
     """Scan one account (or --demo, or a fleet with --all-subaccounts), evaluate the rules, write the reports."""
+    from flexaudit.scan.code import CodeRootError, code_roots
+
     flags = CredentialFlags(account_sid, auth_token, api_key, api_secret, region, edge)
     try:
         if demo:
@@ -150,10 +159,16 @@ def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_nam
         else:
             profile = None if profile_name is None else load_profile(profile_name, os.environ)
             credentials, target = resolve_settings(flags, os.environ, profile, api_base_url)
-    except SettingsError as exc:
+        if demo == "migrated" and not all_subaccounts:
+            from flexaudit.emulator import demo_code_path
+
+            code_dirs = (demo_code_path(), *code_dirs)
+        roots = code_roots(code_dirs)
+    except (SettingsError, CodeRootError) as exc:
         raise Failure(str(exc)) from None
     options = ScanOptions(credentials=credentials, target=target, concurrency=concurrency, timeout=timeout,
-                          output=_output(**output), all_subaccounts=all_subaccounts)
+                          output=_output(**output), all_subaccounts=all_subaccounts, demo=demo or "legacy",
+                          code_roots=roots)
     if all_subaccounts:
         from flexaudit.commands.fleet import run_fleet_command
 

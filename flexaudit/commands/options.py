@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from flexaudit.scan.interface import CodeRoot
 from flexaudit.settings import Credentials, Target
 
 FORMATS = ("md", "html", "json", "csv")
+# The bundled demo accounts of `scan --demo [NAME]`: legacy (Flex UI 1.x, the default) and migrated.
+DEMOS = ("legacy", "migrated")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class ScanOptions:
     output: OutputOptions
     # the credentials' account and every active subaccount it owns (commands/fleet.py)
     all_subaccounts: bool = False
+    demo: str = "legacy"  # which bundled account, when credentials is None
+    code_roots: tuple[CodeRoot, ...] = ()  # --code, checked
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,14 @@ from flexaudit.scan.orchestrator import CredentialsRejected, run_scan
 from flexaudit.settings import Credentials, Target
 
 
+# `scan --demo NAME` -> the bundled scenario it scans
+DEMO_SCENARIOS = {"legacy": "demo", "migrated": "demo-migrated"}
+
+
 def run_scan_command(options: ScanOptions) -> int:
     started = datetime.now(timezone.utc)
     waivers = pipeline.load_waivers(options.output.suppressions)
-    with account_to_scan(options, "demo") as (creds, target):
+    with account_to_scan(options, DEMO_SCENARIOS[options.demo]) as (creds, target):
         out_dir = pipeline.output_dir(options.output, creds.account_sid, started, with_inventory=True)
         progress = _progress_printer(options.output.quiet)
         try:
@@ -41,7 +45,7 @@ def scan_inventory(creds: Credentials, target: Target, options: ScanOptions, pro
                              timeout=options.timeout)
     try:
         inventory = run_scan(make_client(creds, target, http), creds.account_sid,
-                             concurrency=options.concurrency, progress=progress)
+                             concurrency=options.concurrency, progress=progress, code_roots=options.code_roots)
     except CredentialsRejected as exc:
         raise Failure(str(exc)) from None
     if http.stats.requests and http.stats.connection_errors == http.stats.requests:

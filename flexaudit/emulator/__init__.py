@@ -7,8 +7,8 @@
 
 from flexaudit.emulator.faults import FAMILIES
 from flexaudit.emulator.scenario import (BUNDLED_SCENARIOS, Scenario, ScenarioError, bundled_scenario_path,
-                                        demo_scenario_path, load_scenario)
+                                        demo_code_path, demo_scenario_path, load_scenario)
 from flexaudit.emulator.server import Emulator
 
 __all__ = ["BUNDLED_SCENARIOS", "Emulator", "FAMILIES", "Scenario", "ScenarioError", "bundled_scenario_path",
-           "demo_scenario_path", "load_scenario"]
+           "demo_code_path", "demo_scenario_path", "load_scenario"]

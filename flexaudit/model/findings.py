@@ -48,6 +48,8 @@ RESOURCE_TYPES = (
     "flex_configuration",
     "conversations_address",
     "account",
+    "serverless_function",
+    "code_file",
 )
 
 
@@ -93,11 +95,33 @@ class AddressPlan:
 
 
 @dataclass
+class ConversationsAddressHealth:
+    """One Conversations address configuration as it stands after a cut-over (contract
+    `conversations_addresses[]`): `broken` when a finding names it or FLX406 names its number."""
+
+    sid: str
+    type: str
+    address: str
+    friendly_name: str
+    integration: str  # studio | webhook | default
+    studio_flow_sid: str | None
+    webhook_url: str | None  # without user info and query string
+    health: str  # ok | broken
+    finding_ids: list[str] = field(default_factory=list)
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return sorted({f.split(":", 1)[0] for f in self.finding_ids})
+
+
+@dataclass
 class CoverageEntry:
     family: str
     complete: bool
     error: str | None = None
     skipped_rules: list[str] = field(default_factory=list)
+    # a complete family that holds nothing on purpose says why ("not requested (no --code)")
+    note: str | None = None
 
 
 @dataclass

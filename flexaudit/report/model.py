@@ -20,6 +20,7 @@ from typing import Iterable, Iterator, Sequence
 from flexaudit.model.findings import (
     SEVERITIES_DESC,
     AddressPlan,
+    ConversationsAddressHealth,
     CoverageEntry,
     Finding,
     Severity,
@@ -37,6 +38,8 @@ READINESS = ("blocked", "needs-work", "ready")
 READINESS_LABELS = {"blocked": "Blocked", "needs-work": "Needs work", "ready": "Ready"}
 
 WAIVER_STATUSES = ("active", "expired", "unused")
+
+CODE_RESOURCE_TYPES = ("serverless_function", "code_file")
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ class Report:
     open_groups: tuple[SeverityGroup, ...] = ()  # unsuppressed findings grouped; empty severities left out
     suppressed_findings: tuple[Finding, ...] = ()
     findings_by_resource: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    # the Conversations addresses already taking messages: broken ones first
+    conversations_addresses: tuple[ConversationsAddressHealth, ...] = ()
 
     @property
     def account_label(self) -> str:
@@ -205,6 +210,20 @@ class Report:
     @property
     def coverage_gaps(self) -> tuple[CoverageEntry, ...]:
         return tuple(c for c in self.coverage if not c.complete)
+
+    @property
+    def coverage_notes(self) -> tuple[CoverageEntry, ...]:
+        """Complete families that hold nothing on purpose (`code` without --code), with why."""
+        return tuple(c for c in self.coverage if c.complete and c.note)
+
+    @property
+    def conversations_broken(self) -> tuple[ConversationsAddressHealth, ...]:
+        return tuple(a for a in self.conversations_addresses if a.health == "broken")
+
+    @property
+    def code_findings(self) -> tuple[Finding, ...]:
+        """Open findings on custom code (Functions, --code files) still on the legacy APIs."""
+        return tuple(f for f in self.open_findings if f.resource_type in CODE_RESOURCE_TYPES)
 
     @property
     def scan_complete(self) -> bool:
@@ -355,6 +374,7 @@ def build_report(
     waivers: Sequence[WaiverResult],
     as_of: date | str,
     tool_version: str,
+    conversations_addresses: Sequence[ConversationsAddressHealth] = (),
 ) -> Report:
     """Assemble the Report. Findings must already carry their `suppressed` flags."""
     as_of_d = as_date(as_of)
@@ -408,6 +428,7 @@ def build_report(
         open_groups=_group(f for f in sorted_findings if not f.suppressed),
         suppressed_findings=tuple(f for f in sorted_findings if f.suppressed),
         findings_by_resource={k: tuple(v) for k, v in by_resource.items()},
+        conversations_addresses=tuple(conversations_addresses),
     )
 
 
@@ -442,9 +463,15 @@ _ADDRESS = (
     ("enabled", lambda a: a.enabled), ("phone_number_sid", lambda a: a.phone_number_sid),
     ("studio_flow_sid", lambda a: a.studio_flow_sid), ("finding_ids", lambda a: _strings(a.finding_ids)),
 )
+_CONVERSATIONS_ADDRESS = (
+    ("sid", lambda a: a.sid), ("type", lambda a: _s(a.type)), ("address", lambda a: _s(a.address)),
+    ("friendly_name", lambda a: _s(a.friendly_name)), ("integration", lambda a: a.integration),
+    ("studio_flow_sid", lambda a: _opt(a.studio_flow_sid)), ("webhook_url", lambda a: _opt(a.webhook_url)),
+    ("health", lambda a: a.health), ("finding_ids", lambda a: _strings(a.finding_ids)),
+)
 _COVERAGE = (
     ("family", lambda c: c.family), ("complete", lambda c: bool(c.complete)), ("error", lambda c: _opt(c.error)),
-    ("skipped_rules", lambda c: _strings(c.skipped_rules)),
+    ("skipped_rules", lambda c: _strings(c.skipped_rules)), ("note", lambda c: _opt(c.note)),
 )
 _WAIVER = (
     ("rule", lambda w: w.rule), ("resource", lambda w: _opt(w.resource)), ("reason", lambda w: _s(w.reason)),
@@ -472,6 +499,7 @@ def report_to_dict(report: Report) -> dict:
         "summary": report.summary.as_dict(),
         "findings": _objects(report.findings, _FINDING),
         "addresses": _objects(report.addresses, _ADDRESS),
+        "conversations_addresses": _objects(report.conversations_addresses, _CONVERSATIONS_ADDRESS),
         "coverage": _objects(report.coverage, _COVERAGE),
         "waivers": _objects(report.waivers, _WAIVER),
     }

@@ -8,6 +8,7 @@ holding escape sequences cannot move the cursor, recolour or clear the terminal.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -76,6 +77,7 @@ def render_terminal_summary(report: Report, written: Sequence[Path], color: bool
         rhs = right[i] if i < len(right) else ""
         out.append((lhs + " " * (width - _visible_len(lhs)) + "    " + rhs).rstrip())
     out.append("")
+    out.extend(_after_cut_over(report, st))
 
     open_findings = report.open_findings
     if open_findings:
@@ -122,6 +124,35 @@ def render_terminal_summary(report: Report, written: Sequence[Path], color: bool
         out.append("Reports written:")
         out.extend(f"  {one_line(str(p))}" for p in written)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+TOP_BROKEN = 5
+WIDTH = 80
+
+
+def _listed(items: list[str]) -> list[str]:
+    """Names under a heading, indented and wrapped to the terminal's usual width."""
+    return textwrap.wrap(", ".join(items), WIDTH, initial_indent="  ", subsequent_indent="  ",
+                         break_on_hyphens=False)
+
+
+def _after_cut_over(report: Report, st: _Style) -> list[str]:
+    """What already moved: broken Conversations addresses, and custom code still on the legacy APIs."""
+    out = []
+    addresses, broken = report.conversations_addresses, report.conversations_broken
+    if addresses:
+        line = f"Conversations addresses: {len(broken)} broken now of {len(addresses)}"
+        out.append(st(_READINESS_COLOR["blocked"] if broken else _READINESS_COLOR["ready"], line))
+        names = [f"{_clip(a.friendly_name or a.address or a.sid, 28)} ({', '.join(a.rule_ids)})" for a in broken[:TOP_BROKEN]]
+        out += _listed(names + ([f"+{len(broken) - TOP_BROKEN} more"] if len(broken) > TOP_BROKEN else []))
+    code = report.code_findings
+    if code:
+        functions = sum(1 for f in code if f.resource_type == "serverless_function")
+        files = len({f.resource_sid for f in code if f.resource_type == "code_file"})
+        out.append(f"Custom code on the legacy APIs: {functions} function(s), {files} file(s)")
+        names = [_clip(f.resource_name or f.resource_sid, 48) for f in code[:TOP_BROKEN]]
+        out += _listed(names + ([f"+{len(code) - TOP_BROKEN} more"] if len(code) > TOP_BROKEN else []))
+    return out + [""] if out else []
 
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")

@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Callable, Iterable, Iterator
 
-from flexaudit.analysis.index import display_name, flow_name, number_name
+from flexaudit.analysis.index import address_name, display_name, flow_name, number_name
 from flexaudit.model.findings import RESOURCE_TYPES, RULE_ID, Severity
-from flexaudit.model.inventory import FAMILIES, FlexFlow, PhoneNumber
+from flexaudit.model.inventory import FAMILIES, AddressConfiguration, FlexFlow, PhoneNumber
 
 BLOCK_NAMES = {
     "1": "routing",
     "2": "studio",
     "3": "chat",
     "4": "migration",
+    "5": "conversations",
+    "6": "code",
     "9": "coverage",
 }
 
@@ -38,6 +40,8 @@ BLOCK_TITLES = {
     "studio": "2xx: Studio (the flow behind an enabled studio integration)",
     "chat": "3xx: Programmable Chat end of life and legacy hygiene",
     "migration": "4xx: Flex Conversations migration readiness",
+    "conversations": "5xx: Flex Conversations health (the addresses already migrated)",
+    "code": "6xx: custom code still on the legacy APIs",
     "coverage": "9xx: the scan itself",
 }
 
@@ -58,6 +62,11 @@ def on_flow(flow: FlexFlow, message: str, severity: Severity | None = None) -> H
 
 def on_number(number: PhoneNumber, message: str) -> Hit:
     return Hit(str(number.sid), number_name(number), message)
+
+
+def on_address(address: AddressConfiguration, message: str) -> Hit:
+    """A finding on a Conversations address configuration, named by its friendly name, else its address."""
+    return Hit(str(address.sid), address_name(address), message)
 
 
 def on_resource(resource, message: str) -> Hit:
@@ -212,4 +221,4 @@ def rule_ids() -> frozenset[str]:
 
 def _load() -> None:
     # importing the block modules registers their rules
-    from flexaudit.rules import chat, coverage, migration, routing, studio  # noqa: F401
+    from flexaudit.rules import chat, code, conversations, coverage, migration, routing, studio  # noqa: F401

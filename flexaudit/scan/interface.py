@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Callable, Mapping
-
-from twilio.rest import Client
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from flexaudit.model.inventory import FamilyCoverage
+
+if TYPE_CHECKING:  # the CLI reads CodeRoot at start-up: no need to load the SDK for it
+    from twilio.rest import Client
 
 
 @dataclass
@@ -28,6 +30,8 @@ class ScanContext:
     # list one pool's numbers): waiting inside the pool could deadlock it.
     fanout: Executor
     progress: Callable[[str], None]
+    # Local source trees to read (--code): the one family that reads the disk, not the API.
+    code_roots: tuple["CodeRoot", ...] = ()
 
     def fetch_all(self, fn, items):
         """fn(item) for every item, concurrently; results in item order."""
@@ -44,7 +48,18 @@ class Scanned:
 
     value: object
     error: str | None = None  # what could not be read; None: the family is complete
+    # A complete family that holds nothing on purpose says why ("not requested (no --code)")
+    note: str | None = None
 
     @property
     def coverage(self) -> FamilyCoverage:
-        return FamilyCoverage(self.error is None, self.error)
+        return FamilyCoverage(self.error is None, self.error, self.note)
+
+
+@dataclass(frozen=True)
+class CodeRoot:
+    """A --code directory and the label its files' paths carry ("" when it is the only one)."""
+
+    path: Path
+    label: str
+    prefix: str = ""  # put before every path found under it: "<label>/" when several roots are scanned

@@ -18,7 +18,7 @@ from flexaudit import __version__
 from flexaudit.api.transport import ApiUnreachable
 from flexaudit.model.inventory import FAMILIES, FamilyCoverage, Inventory
 from flexaudit.scan.families import FAMILY_TABLE, Family
-from flexaudit.scan.interface import ScanContext, Scanned
+from flexaudit.scan.interface import CodeRoot, ScanContext, Scanned
 
 
 class CredentialsRejected(Exception):
@@ -46,6 +46,7 @@ def run_scan(
     concurrency: int = 8,
     progress: Callable[[str], None] = lambda _msg: None,
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    code_roots: tuple[CodeRoot, ...] = (),
 ) -> Inventory:
     inventory = Inventory(
         account_sid=account_sid,
@@ -57,7 +58,7 @@ def run_scan(
         futures: dict[str, Future] = {}
         for family in FAMILY_TABLE:
             ctx = ScanContext(client=client, account_sid=account_sid, progress=progress,
-                              fanout=pools.chain if family.chain else pools.fanout)
+                              fanout=pools.chain if family.chain else pools.fanout, code_roots=code_roots)
             futures[family.name] = pools.families.submit(family.scan, ctx, _Needed(family, futures))
         unauthorized = _collect(inventory, futures, progress)
     except BaseException:
@@ -67,7 +68,7 @@ def run_scan(
     pools.shutdown(wait=True)
     # A 401 on every family is a rejected credential. A 401 on some only is a
     # permission gap: a Standard API key may read everything but the Account.
-    if unauthorized and not any(c.complete for c in inventory.coverage.values()):
+    if unauthorized and not any(inventory.coverage[f.name].complete for f in FAMILY_TABLE if f.reads_api):
         raise CredentialsRejected("credentials rejected by Twilio (HTTP 401): check the account SID and its auth token or API key")
     return inventory
 
@@ -75,7 +76,7 @@ def run_scan(
 class _Pools:
     """Threads for the families and for their fan-out requests.
 
-    The chain family gets fan-out threads of its own whose requests the
+    The chain families get fan-out threads of their own whose requests the
     transport sends ahead of queued ones (see GuardedHttpClient.urgent_thread).
     """
 

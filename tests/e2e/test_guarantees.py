@@ -77,3 +77,35 @@ def test_customer_identities_are_counted_not_listed(demo_scenario, tmp_path):
     report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
     flx302 = next(f for f in report["findings"] if f["rule_id"] == "FLX302")
     assert "45 active channel" in flx302["message"] and "sms: 22" in flx302["message"]  # counts, not identities
+
+
+SOURCE_CANARY = "CANARY-5ource-7ext-9b1f"
+
+
+def test_source_text_of_functions_and_code_trees_stays_in_memory(demo_scenario, tmp_path):
+    """A canary on a matching line of a deployed Function and of a local file: the findings name both
+    lines, and the canary is in no file written, no terminal output, no request; Variables are never asked."""
+    function = (f"exports.handler = async (context, event, callback) => {{\n"
+                f"  await context.getTwilioClient().chat.v2.services('{SOURCE_CANARY}').channels(event.c).remove();\n"
+                f"  callback(null, {{}});\n}};\n")
+    demo_scenario["serverless_services"] = [{
+        "unique_name": "flex-helpers",
+        "builds": {"b1": {"functions": [{"path": "/close-chat", "content": function}]}},
+        "environments": [{"unique_name": "production", "build": "b1",
+                          "variables": {"CANARY_SECRET": f"FAKE-SECRET-{SOURCE_CANARY}"}}],
+    }]
+    plugin = tmp_path / "plugin"
+    (plugin / "src").mkdir(parents=True)
+    (plugin / "src" / "Chat.js").write_text(f"import Chat from 'twilio-chat'; // {SOURCE_CANARY}\n")
+    log = tmp_path / "requests.jsonl"
+    with Emulator(demo_scenario, request_log_path=log) as emu:
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--code", str(plugin), "--output-dir", str(tmp_path / "o")])
+        variables = [r for r in emu.requests if "Variables" in r["path"]]
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    messages = {f["rule_id"]: f["message"] for f in report["findings"] if f["rule_id"] in ("FLX601", "FLX602")}
+    assert "/close-chat:2 (.chat.v2)" in messages["FLX601"] and "src/Chat.js:1 ('twilio-chat')" in messages["FLX602"]
+    assert "Custom code on the legacy APIs: 1 function(s), 1 file(s)\n  flex-helpers/close-chat, src/Chat.js\n" in result.stdout
+    assert SOURCE_CANARY not in everything_written(tmp_path / "o", result, extra_files=[log])
+    assert not variables

@@ -75,7 +75,7 @@ def test_incomplete_coverage_validates(validator):
     doc = json.loads(JSON.render(incomplete_report()))
     gaps = [c for c in doc["coverage"] if not c["complete"]]
     assert gaps[0] == {"family": "proxy", "complete": False, "error": "HTTP 403 Forbidden (code 20003)",
-                       "skipped_rules": ["FLX101", "FLX112", "FLX305"]}
+                       "skipped_rules": ["FLX101", "FLX112", "FLX305"], "note": None}
     assert doc["coverage"][0]["error"] is None
     validator.validate(doc)
 

@@ -64,8 +64,8 @@ def test_first_screen_tells_account_times_and_eol():
 def test_sections_in_order():
     text = MD.render(sample_report())
     heads = [line for line in text.splitlines() if line.startswith("## ")]
-    assert heads == ["## Summary", "## Address readiness", "## Findings", "## Migration plan",
-                     "## Coverage gaps", "## Waivers"]
+    assert heads == ["## Summary", "## Conversations addresses", "## Address readiness", "## Findings",
+                     "## Migration plan", "## Coverage gaps", "## Waivers"]
 
 
 def test_summary_table_and_findings_grouped_by_severity():

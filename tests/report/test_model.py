@@ -84,7 +84,7 @@ def test_report_to_dict_keys_in_contract_order():
     d = report_to_dict(sample_report())
     assert list(d) == [
         "schema_version", "tool", "account", "scanned_at", "as_of", "summary",
-        "findings", "addresses", "coverage", "waivers",
+        "findings", "addresses", "conversations_addresses", "coverage", "waivers",
     ]
     assert d["schema_version"] == 1
     assert d["tool"] == {"name": "flexaudit", "version": "0.1.0"}
@@ -102,7 +102,7 @@ def test_report_to_dict_keys_in_contract_order():
         "readiness", "blockers", "steps",
     ]
     assert list(d["waivers"][0]) == ["rule", "resource", "reason", "expires", "status", "matched"]
-    assert list(d["coverage"][0]) == ["family", "complete", "error", "skipped_rules"]
+    assert list(d["coverage"][0]) == ["family", "complete", "error", "skipped_rules", "note"]
 
 
 def test_unknown_account_name_is_an_empty_string_in_json():

@@ -107,10 +107,10 @@ def test_a_familyless_rule_that_raises_is_listed_under_account(monkeypatch):
     def boom(ctx):
         raise KeyError("x")
 
-    _swap(monkeypatch, "FLX409", boom)
+    _swap(monkeypatch, "FLX901", boom)
     ev = InventoryBuilder().evaluate()
-    assert "FLX409" in {c.family: c for c in ev.coverage}["account"].skipped_rules
-    assert ev.rule_errors["FLX409"].startswith("KeyError")
+    assert "FLX901" in {c.family: c for c in ev.coverage}["account"].skipped_rules
+    assert ev.rule_errors["FLX901"].startswith("KeyError")
 
 
 # ---------------------------------------------------------------- findings

@@ -1,7 +1,4 @@
-"""Regenerate the sample of the migration loop in reports/migration/.
-
-    python reports/regenerate_migration.py            # rewrite reports/migration/
-    python reports/regenerate_migration.py --check    # exit 1 if reports/migration/ is stale (what the test runs)
+"""The sample of the migration loop in reports/migration/, made by `python reports/regenerate.py`.
 
 The loop runs on the demo account after its Flex UI 2.x upgrade (the demo
 itself runs 1.x, and `flexaudit plan` refuses it), served by the emulator with
@@ -23,14 +20,11 @@ import urllib.request
 from base64 import b64encode
 from pathlib import Path
 
-SAMPLES = Path(__file__).resolve().parent / "migration"
+from regenerate import flexaudit  # reports/regenerate.py, which runs this
+
 SCANNED_AT = ("2026-11-21T09:00:00Z", "2026-11-27T09:00:00Z")
 UI_VERSION = "2.10.1"
 DELETED_BY_HAND = "FOe0c24c310be7097684ad11f7a8b68bbf"  # the demo's +14155550102
-
-
-def flexaudit(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "flexaudit", *args], check=True, stdout=subprocess.DEVNULL)
 
 
 def scan(emulator, into: Path, scanned_at: str) -> None:
@@ -65,9 +59,3 @@ def generate(into: Path) -> None:
             headers={"Authorization": f"Basic {auth}"}), timeout=10).close()
         scan(emulator, after, SCANNED_AT[1])
         flexaudit("diff", str(before), str(after), "--quiet", "--output-dir", str(into))
-
-
-if __name__ == "__main__":
-    from regenerate import main  # reports/regenerate.py: the demo's samples, checked the same way
-
-    sys.exit(main(generate, SAMPLES, "reports/regenerate_migration.py"))
