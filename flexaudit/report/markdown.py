@@ -181,14 +181,14 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-def markdown_environment() -> jinja2.Environment:
-    """The templates' environment for Markdown files: the md_* filters, escaping by `finalize`."""
-    return _environment()
+def markdown_environment(package: str = "flexaudit.report") -> jinja2.Environment:
+    """The environment for Markdown files from `package`'s templates: the md_* filters, escaping by `finalize`."""
+    return _environment(package)
 
 
-def _environment() -> jinja2.Environment:
+def _environment(package: str = "flexaudit.report") -> jinja2.Environment:
     # Markdown, not HTML: escaping is _finalize + the md_* filters
-    env = template_environment(autoescape=False, finalize=_finalize)
+    env = template_environment(autoescape=False, finalize=_finalize, package=package)
     env.filters.update(
         md_inline=md_inline,
         md_cell=md_cell,
@@ -443,7 +443,7 @@ class MarkdownFormat(ReportFormat):
 
     def __init__(self, max_chars: int = MAX_CHARS) -> None:
         self.max_chars = max_chars
-        self._template = _environment().get_template("report.md.j2")
+        self._template = markdown_environment().get_template("report.md.j2")
 
     def render(self, report: Report) -> str:
         doc = _Sizes(self._template, report, self.max_chars)
