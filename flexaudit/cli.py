@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from flexaudit import __version__
-from flexaudit.commands.options import DEMOS, FORMATS, OutputOptions, ReportOptions, ScanOptions
+from flexaudit.commands.options import DEMOS, FORMATS, DiffOptions, OutputOptions, PlanOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
 from flexaudit.settings import CredentialFlags, SettingsError, load_profile, resolve_settings, resolve_target
 
@@ -190,6 +190,55 @@ def report(snapshot_path, **output):
     from flexaudit.commands.report import run_report_command
 
     return run_report_command(ReportOptions(snapshot=snapshot_path, output=_output(**output)))
+
+
+@cli.command()
+@click.argument("before", metavar="BEFORE", type=click.Path(path_type=Path))
+@click.argument("after", metavar="AFTER", type=click.Path(path_type=Path))
+@click.option("--output-dir", type=click.Path(path_type=Path),
+              help="Where files go (default: reports/<account_sid>-diff-<BEFORE stamp>-<AFTER stamp>/). Never overwrites.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(("md", "json")),
+              help="md (flexaudit-diff.md) or json (flexaudit-diff.json); repeat for both (default: both).")
+@click.option("--as-of", help="Evaluate both scans as of YYYY-MM-DD (default: AFTER's scan date).")
+@click.option("--suppressions", type=click.Path(path_type=Path),
+              help="Waivers file (TOML or JSON), applied to both scans alike.")
+@click.option("--fail-on-new", type=click.Choice(SEVERITY_NAMES, case_sensitive=False),
+              help="Exit 1 if a new unsuppressed finding is at or above this severity, or any address is lost "
+                   "(a lost address counts as critical).")
+@click.option("--quiet", is_flag=True, help="No terminal summary; errors only.")
+def diff(before, after, output_dir, formats, as_of, suppressions, fail_on_new, quiet):
+    """Migration progress between two scans of one account, offline.
+
+    BEFORE and AFTER are flexaudit-inventory.json files, or the directories of two scans.
+    """
+    from flexaudit.commands.diff import run_diff_command
+
+    return run_diff_command(DiffOptions(
+        before=before, after=after, output_dir=output_dir, formats=tuple(dict.fromkeys(formats)) or ("md", "json"),
+        as_of=_parse_as_of(as_of) if as_of else None, suppressions=suppressions,
+        fail_on_new=fail_on_new.lower() if fail_on_new else None, quiet=quiet))
+
+
+@cli.command()
+@click.argument("snapshot_path", metavar="SNAPSHOT.json", type=click.Path(path_type=Path))
+@click.option("--address", "addresses", multiple=True, metavar="FO…",
+              help="Plan the number of this Flex Flow (repeatable). Default: every number whose enabled sms and "
+                   "whatsapp flows are all ready.")
+@click.option("--output-dir", type=click.Path(path_type=Path),
+              help="Where files go (default: reports/<account_sid>-plan-<scan stamp>/). Never overwrites.")
+@click.option("--ignore-account-blockers", is_flag=True,
+              help="Plan even while an account-wide blocker (FLX401: Flex UI 1.x) stands.")
+@click.option("--quiet", is_flag=True, help="Errors only.")
+def plan(snapshot_path, addresses, output_dir, ignore_account_blockers, quiet):
+    """Per-number migrate and rollback scripts and PLAN.md, written for review; flexaudit never runs them.
+
+    SNAPSHOT.json is a flexaudit-inventory.json, or the directory of a scan. Offline: no request is sent.
+    """
+    from flexaudit.commands.plan import run_plan_command
+
+    return run_plan_command(PlanOptions(
+        snapshot=snapshot_path, addresses=tuple(dict.fromkeys(addresses)), output_dir=output_dir,
+        ignore_account_blockers=ignore_account_blockers, quiet=quiet))
 
 
 @cli.command()

@@ -130,6 +130,18 @@ class _Traffic:
         return self.by_address.get(address) if address else None
 
 
+def flex_conversation_service(inventory: Inventory) -> str:
+    """The Conversations service new addresses go to: the account's default one, else the one
+    service every existing Conversations address already uses, else "" (unknown)."""
+    conv = inventory.conversations_configuration
+    if conv and text(conv.default_chat_service_sid):
+        return text(conv.default_chat_service_sid)
+    used = {text((a.auto_creation or {}).get("conversation_service_sid"))
+            for a in inventory.address_configurations if isinstance(a.auto_creation, dict)}
+    used.discard("")
+    return used.pop() if len(used) == 1 else ""
+
+
 class _FixValues(dict):
     """The values a blocker's fix template may name, each computed when it is named.
     Without a planner (an account-wide blocker) only the account's values exist."""
@@ -342,15 +354,7 @@ class _Planner:
     # ------------------------------------------------------------ address
 
     def conversation_service(self) -> str:
-        """The Conversations service new addresses go to: the account's default one, else the
-        one service every existing Conversations address already uses, else a placeholder."""
-        conv = self.ctx.inventory.conversations_configuration
-        if conv and text(conv.default_chat_service_sid):
-            return tok(conv.default_chat_service_sid, "IS<Flex Conversations service>")
-        used = {text((a.auto_creation or {}).get("conversation_service_sid"))
-                for a in self.ctx.inventory.address_configurations if isinstance(a.auto_creation, dict)}
-        used.discard("")
-        return tok(used.pop(), "IS<Flex Conversations service>") if len(used) == 1 else "IS<Flex Conversations service>"
+        return tok(flex_conversation_service(self.ctx.inventory), "IS<Flex Conversations service>")
 
     def auto_creation(self) -> tuple[list[str], list[str]]:
         """twilio-cli flags and REST form fields of the address's auto-creation."""

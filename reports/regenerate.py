@@ -1,7 +1,8 @@
-"""Regenerate the sample reports of the demo accounts in reports/demo/ and reports/demo-migrated/.
+"""Regenerate the samples: the demo accounts' reports in reports/demo/ and reports/demo-migrated/,
+and the migration loop in reports/migration/ (reports/migration_sample.py).
 
-    python reports/regenerate.py            # rewrite both
-    python reports/regenerate.py --check    # exit 1 if either is stale (what the test runs)
+    python reports/regenerate.py            # rewrite them all
+    python reports/regenerate.py --check    # exit 1 if any is stale (what the test runs)
 
 Each demo (`scan --demo` and `scan --demo migrated`) is scanned through the
 emulator like any account; its inventory gets a fixed scan time and the
@@ -12,6 +13,7 @@ behaviour does.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import subprocess
@@ -54,11 +56,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of rewriting")
     args = parser.parse_args()
+    from migration_sample import generate as migration_loop  # beside this file
+
+    makers = {samples: functools.partial(generate, demo=demo) for samples, demo in DEMOS.items()}
+    makers[HERE / "migration"] = migration_loop
     stale = []
-    for samples, demo in DEMOS.items():
+    for samples, make in makers.items():
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / samples.name
-            generate(fresh, demo)
+            make(fresh)
             if args.check:
                 if not samples.exists():
                     stale.append(f"(reports/{samples.name}/ missing)")

@@ -44,3 +44,24 @@ class ScanOptions:
 class ReportOptions:
     snapshot: Path
     output: OutputOptions
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    before: Path  # a flexaudit-inventory.json, or a directory holding one
+    after: Path
+    output_dir: Path | None  # None: reports/<account_sid>-diff-<BEFORE stamp>-<AFTER stamp>/
+    formats: tuple[str, ...]  # md, json
+    as_of: date | None  # None: AFTER's scan date
+    suppressions: Path | None
+    fail_on_new: str | None
+    quiet: bool
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    snapshot: Path  # a flexaudit-inventory.json, or a directory holding one
+    addresses: tuple[str, ...]  # --address FO…: those flows' numbers; none: every ready number
+    output_dir: Path | None  # None: reports/<account_sid>-plan-<scan stamp>/
+    ignore_account_blockers: bool
+    quiet: bool

@@ -4,8 +4,9 @@ work, then audit the Inventory, write the files, print the summary, choose the e
 from __future__ import annotations
 
 import os
+import re
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import click
@@ -15,7 +16,9 @@ from flexaudit.commands.options import OutputOptions
 from flexaudit.exits import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Failure
 from flexaudit.model.findings import Severity
 from flexaudit.model.inventory import Inventory
-from flexaudit.report.write import OutputError, check_writable, default_output_dir, planned_files
+from flexaudit.report.write import INVENTORY_FILE, OutputError, check_writable, default_output_dir, planned_files
+
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 
 
 def load_waivers(path: Path | None) -> list:
@@ -31,6 +34,34 @@ def load_waivers(path: Path | None) -> list:
         raise Failure(str(exc)) from None
 
 
+def load_snapshot(path: Path) -> Inventory:
+    """A saved inventory: the file, or the flexaudit-inventory.json in that directory (exit 2 if unusable).
+
+    Its account SID and scan time name output directories and scripts: both must have Twilio's form.
+    """
+    from flexaudit.model import snapshot
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / INVENTORY_FILE
+    try:
+        inventory = snapshot.load(path)
+    except snapshot.SnapshotError as exc:
+        raise Failure(str(exc)) from None
+    if not _ACCOUNT_SID.match(str(inventory.account_sid)):
+        raise Failure(f"{path}: account_sid is not AC followed by 32 hex digits")
+    scan_time(inventory, path)
+    return inventory
+
+
+def scan_time(inventory: Inventory, source: Path | str = "snapshot") -> datetime:
+    """When the snapshot was taken (its `scanned_at`, UTC); exit 2 when it is not such a time."""
+    try:
+        return datetime.strptime(str(inventory.scanned_at), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise Failure(f"{source}: scanned_at is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)") from None
+
+
 def output_dir(options: OutputOptions, account_sid: str, started, *, with_inventory: bool) -> Path:
     """Where this run writes, checked to be usable (exit 2 before any work)."""
     out_dir = options.output_dir or default_output_dir(account_sid, started)
@@ -39,6 +70,12 @@ def output_dir(options: OutputOptions, account_sid: str, started, *, with_invent
     except OutputError as exc:
         raise Failure(str(exc)) from None
     return out_dir
+
+
+def write_failure(exc: OSError, out_dir: Path) -> Failure:
+    """The one line for a file that could not be written (the writer tries every file before it raises)."""
+    what = f"{Path(exc.filename).name} in {out_dir}" if exc.filename else f"files to {out_dir}"
+    return Failure(f"cannot write {what}: {exc.strerror or exc}; every other file that could be written is there")
 
 
 def audit(inventory: Inventory, as_of: date, waivers=()):
@@ -99,8 +136,7 @@ def write(report, inventory: Inventory | None, out_dir: Path, formats) -> list[P
     try:
         return write_outputs(report, inventory, out_dir, formats)
     except OSError as exc:
-        what = f"{Path(exc.filename).name} in {out_dir}" if exc.filename else f"reports to {out_dir}"
-        raise Failure(f"cannot write {what}: {exc.strerror or exc}; every other file that could be written is there") from None
+        raise write_failure(exc, out_dir) from None
 
 
 def exit_code(report, fail_on: str | None) -> int:

@@ -173,9 +173,10 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-def markdown_environment() -> jinja2.Environment:
-    """The templates' environment for both Markdown files: escaping is _finalize + the md_* filters."""
-    env = template_environment(autoescape=False, finalize=_finalize)
+def markdown_environment(package: str = "flexaudit.report") -> jinja2.Environment:
+    """The environment for Markdown files from `package`'s templates (the reports', the migration plan's):
+    the md_* filters, escaping by `finalize`."""
+    env = template_environment(autoescape=False, finalize=_finalize, package=package)
     env.filters.update(
         md_inline=md_inline,
         md_cell=md_cell,

@@ -583,6 +583,11 @@ def _objects(items, keys) -> list[dict]:
     return [{key: read(item) for key, read in keys} for item in items]
 
 
+def finding_to_dict(finding: Finding) -> dict:
+    """One finding as `findings[]` of flexaudit-report.json holds it (and `flexaudit diff` repeats it)."""
+    return {key: read(finding) for key, read in _FINDING}
+
+
 def report_to_dict(report: Report) -> dict:
     """`flexaudit-report.json`, schema_version 1, keys in the contract's order."""
     return {

@@ -11,7 +11,7 @@ import functools
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Collection, Sequence
 
 from flexaudit.model import snapshot
 
@@ -51,7 +51,11 @@ def planned_files(formats, with_inventory: bool) -> list[str]:
 def default_output_dir(name: str, started: datetime, root: Path = Path("reports")) -> Path:
     """reports/<name>-<UTC stamp>/ (name: the account SID, or `fleet`), suffixed -2, -3 … if a run in
     the same second got there first."""
-    base = root / f"{name}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+    return unused_dir(root / f"{name}-{started.strftime('%Y%m%dT%H%M%SZ')}")
+
+
+def unused_dir(base: Path) -> Path:
+    """`base`, or the first of base-2, base-3 … that does not exist yet."""
     candidate, n = base, 1
     while candidate.exists():
         n += 1
@@ -82,16 +86,18 @@ def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, fo
     return write_texts(out_dir, files)
 
 
-def write_texts(out_dir: Path, files: list[tuple[str, Callable[[], str]]]) -> list[Path]:
-    """Each (file name, its text's renderer) into out_dir, never over an existing file.
+def write_texts(out_dir: Path, files: Sequence[tuple[str, str | Callable[[], str]]],
+                executable: Collection[str] = ()) -> list[Path]:
+    """Each (file name, its text or its text's renderer) into out_dir, never over an existing file;
+    the names in `executable` (generated scripts) get mode 0755 instead of 0644.
 
     Every file is attempted even when one fails; then the first OSError is raised.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     first_error: OSError | None = None
-    for name, render in files:
+    for name, text in files:
         try:
-            _write_new(out_dir / name, render())
+            _write_new(out_dir / name, text() if callable(text) else text, 0o755 if name in executable else 0o644)
         except OSError as exc:
             first_error = first_error or exc
     if first_error is not None:
@@ -99,9 +105,9 @@ def write_texts(out_dir: Path, files: list[tuple[str, Callable[[], str]]]) -> li
     return [out_dir / name for name, _ in files]
 
 
-def _write_new(path: Path, text: str) -> Path:
+def _write_new(path: Path, text: str, mode: int = 0o644) -> Path:
     # O_EXCL: if something appeared since the check, fail rather than clobber it.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         fh.write(text)
     return path
