@@ -143,6 +143,14 @@ def naive_scan(client: Client, account_sid: str) -> dict:
                 counts["serverless_function_versions"] += 1
                 counts["serverless_legacy_versions"] += any(p in content for p in LEGACY_PATTERNS)
 
+    # Traffic: the newest message to each enabled sms/whatsapp address, one address after the other.
+    counts["message_addresses"] = 0
+    counts["message_addresses_with_traffic"] = 0
+    for address in sorted({_to(f.channel_type, f.contact_identity) for f in flex_flows if f.enabled} - {None}):
+        newest = client.api.v2010.accounts(account_sid).messages.list(to=address, limit=1)
+        counts["message_addresses"] += 1
+        counts["message_addresses_with_traffic"] += bool(newest)
+
     counts["taskrouter_workflows"] = 0
     counts["taskrouter_task_channels"] = 0
     if config.taskrouter_workspace_sid:
@@ -151,6 +159,16 @@ def naive_scan(client: Client, account_sid: str) -> dict:
         counts["taskrouter_workflows"] = len(workspace.workflows.list())
         counts["taskrouter_task_channels"] = len(workspace.task_channels.list())
     return counts
+
+
+def _to(channel_type: str | None, identity: str | None) -> str | None:
+    """The `To` of an sms or whatsapp address's messages: +E.164, whatsapp:+E.164."""
+    if channel_type not in ("sms", "whatsapp") or not identity:
+        return None
+    digits = "".join(c for c in identity.removeprefix("whatsapp:") if c.isdigit())
+    if not digits:
+        return None
+    return f"+{digits}" if channel_type == "sms" else f"whatsapp:+{digits}"
 
 
 def main(argv=None) -> int:

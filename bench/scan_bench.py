@@ -186,6 +186,8 @@ def inventory_counts(path: Path) -> dict:
                                             for f in s.get("functions") or []),
         "serverless_legacy_versions": sum(1 for s in inv.get("serverless_services") or [] for f in s.get("functions") or []
                                           for v in f.get("versions") or [] if v.get("legacy_api_use")),
+        "message_addresses": len(inv.get("last_inbound") or []),
+        "message_addresses_with_traffic": sum(1 for e in inv.get("last_inbound") or [] if e.get("last_inbound_at")),
         "incomplete": [k for k, v in (inv.get("coverage") or {}).items() if not v.get("complete", True)],
     }
 
@@ -326,7 +328,10 @@ def estimate_naive(meta: dict, latency_ms: float) -> dict:
                 # conversation services, the active conversations, the serverless walk (services, environments,
                 # two builds and every function's content per service)
                 + 1 + pages(c.get("conversations_active", 0)) + 1 + c.get("serverless_services", 0) * 3
-                + c.get("serverless_functions", 0))
+                + c.get("serverless_functions", 0)
+                # one Messages page per address with traffic or none (Conversations addresses included: an upper bound)
+                + c.get("message_addresses_recent", 0) + c.get("message_addresses_old", 0)
+                + c.get("message_addresses_none", 0))
     return {"requests": requests, "latency_only_s": round(requests * latency_ms / 1000, 1),
             "note": "not run (--naive-large skip): requests at default page size x latency, a lower bound"}
 
@@ -380,7 +385,8 @@ def print_report(results: list[dict], mode: str, args) -> list[tuple[str, bool]]
             keys = ("incoming_phone_numbers", "flex_flows", "studio_flows", "proxy_pool_numbers", "proxy_sessions",
                     "messaging_service_numbers", "flex_chat_channels", "address_configurations",
                     "conversation_services", "active_conversations", "serverless_services",
-                    "serverless_function_versions", "serverless_legacy_versions")
+                    "serverless_function_versions", "serverless_legacy_versions", "message_addresses",
+                    "message_addresses_with_traffic")
             diff = {k: (read_fa.get(k), read_naive.get(k)) for k in keys if read_fa.get(k) != read_naive.get(k)}
             print(f"  same data read by both: {'yes' if not diff else 'NO ' + json.dumps(diff)}")
         if read_fa and read_fa.get("incomplete"):

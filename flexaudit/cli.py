@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -145,9 +146,12 @@ def cli():
               help="Also scan a local source tree (Flex plugin, Functions project) for legacy API use "
                    "(FLX602) and Flex UI 1.x plugins (FLX603); repeat for several. Skips node_modules, .git, "
                    "build, dist, coverage, symbolic links and files over 2 MB.")
+@click.option("--no-traffic", is_flag=True,
+              help="Skip reading each address's last inbound message date (one Messages request per enabled "
+                   "sms/whatsapp address).")
 @_output_options
 def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_name, api_base_url, demo,
-         all_subaccounts, concurrency, timeout, code_dirs, **output):
+         all_subaccounts, concurrency, timeout, code_dirs, no_traffic, **output):
     """Scan one account (or --demo, or a fleet with --all-subaccounts), evaluate the rules, write the reports."""
     from flexaudit.scan.code import CodeRootError, code_roots
 
@@ -168,7 +172,7 @@ def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_nam
         raise Failure(str(exc)) from None
     options = ScanOptions(credentials=credentials, target=target, concurrency=concurrency, timeout=timeout,
                           output=_output(**output), all_subaccounts=all_subaccounts, demo=demo or "legacy",
-                          code_roots=roots)
+                          code_roots=roots, traffic=not no_traffic)
     if all_subaccounts:
         from flexaudit.commands.fleet import run_fleet_command
 
@@ -238,12 +242,30 @@ def plan(snapshot_path, addresses, output_dir, ignore_account_blockers, quiet):
 
 
 @cli.command()
+@click.argument("rule_ids", nargs=-1, metavar="[ID]...")
+@click.option("--severity", type=click.Choice(SEVERITY_NAMES, case_sensitive=False),
+              help="Only the rules of this default severity (FLX301's grows with the date).")
 @click.option("--format", "fmt", type=click.Choice(("md", "json")), default="md", show_default=True)
-def rules(fmt):
-    """The rule catalog: id, severity, title, rationale, fix."""
-    from flexaudit.rules.catalog import render_json, render_markdown
+def rules(rule_ids, severity, fmt):
+    """The rule catalog, or just the rules named (FLX101 …): id, severity, title, rationale, fix.
 
-    click.echo(render_json() if fmt == "json" else render_markdown(for_file=False), nl=False)
+    On a terminal, output longer than the screen goes through a pager ($PAGER, else less).
+    """
+    from flexaudit.rules.catalog import render_json, render_markdown, select_rules
+
+    try:
+        chosen = select_rules(rule_ids, severity.lower() if severity else None)
+    except KeyError as exc:
+        raise Failure(f"unknown rule id {exc.args[0]} (see `flexaudit rules`)") from None
+    everything = not rule_ids and severity is None
+    if fmt == "json":
+        text = render_json(None if everything else chosen)
+    else:
+        text = render_markdown(for_file=False, rules=None if everything else chosen)
+    if sys.stdout.isatty() and text.count("\n") >= shutil.get_terminal_size().lines:
+        click.echo_via_pager(text)
+    else:
+        click.echo(text, nl=False)
     return EXIT_OK
 
 

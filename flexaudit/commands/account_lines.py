@@ -40,7 +40,10 @@ class AccountLines:
         with self._redraw(force=True):
             self._running[sid] = (_label(sid, name), "starting")
 
-    def update(self, sid: str, message: str) -> None:
+    def update(self, sid: str, message: object) -> None:
+        """The account's latest note; the orchestrator's family start/finish events are not notes."""
+        if not isinstance(message, str):
+            return
         with self._redraw(force=False):
             if sid in self._running:
                 self._running[sid] = (self._running[sid][0], one_line(message))

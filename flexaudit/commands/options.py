@@ -37,6 +37,7 @@ class ScanOptions:
     all_subaccounts: bool = False
     demo: str = "legacy"  # which bundled account, when credentials is None
     code_roots: tuple[CodeRoot, ...] = ()  # --code, checked
+    traffic: bool = True  # read each address's last inbound message date (off: --no-traffic)
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def write_failure(exc: OSError, out_dir: Path) -> Failure:
 def audit(inventory: Inventory, as_of: date, waivers=()):
     """Inventory in, Report out: rules, waivers, readiness and the report model; pure."""
     from flexaudit.conversations_health import address_health
-    from flexaudit.readiness import plan_addresses
+    from flexaudit.readiness import account_prerequisites, plan_addresses
     from flexaudit.report.model import build_report
     from flexaudit.rules import evaluate
     from flexaudit.suppressions import apply_waivers
@@ -91,9 +91,10 @@ def audit(inventory: Inventory, as_of: date, waivers=()):
     # Readiness reads every finding, waived or not: a waiver silences a gate, it
     # does not make a blocked address migratable.
     addresses = plan_addresses(inventory, findings, evaluation.context)
+    prerequisites = account_prerequisites(inventory, findings, evaluation.context)
     health = address_health(inventory, findings, evaluation.context)
     return build_report(inventory, findings, addresses, evaluation.coverage, waiver_results, as_of, __version__,
-                        conversations_addresses=health)
+                        conversations_addresses=health, account_blockers=prerequisites)
 
 
 def load_audit_and_renderers() -> None:

@@ -25,14 +25,13 @@ from flexaudit.analysis.index import Context, channel, integ, integ_text, integr
 from flexaudit.analysis.phone import normalize_number
 from flexaudit.model.findings import AddressPlan
 from flexaudit.model.inventory import FlexFlow, Inventory, PhoneNumber
-from flexaudit.readiness import flex_conversation_service
+from flexaudit.readiness import WAVES, flex_conversation_service
 
 _SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 _E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 # An https URL a Conversations address can post to: no spaces, quotes or controls.
 _HTTPS_URL = re.compile(r"^https://[^\s\"'\\<>`\x00-\x1f\x7f]{1,2000}$")
 
-WAVES = {"ready": 1, "needs-work": 2, "blocked": 3}
 # The resource families a script's preflight compares with the live state.
 NEEDED_FAMILIES = ("phone_numbers", "flex_flows", "proxy", "messaging", "conversations")
 MAX_ADDRESS_NAME = 256  # Twilio's limit for an address configuration's friendly_name

@@ -87,11 +87,28 @@ class AddressPlan:
     readiness: str  # ready | needs-work | blocked
     blockers: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
+    wave: int = 0  # 1 ready, 2 needs-work, 3 blocked: the order of the work
+    last_inbound_at: str | None = None  # ISO 8601 UTC of the newest message to its number; None: none or unknown
     # Extensions beyond the contract's keys, for the CSV and the tracker columns.
     enabled: bool | None = None
     phone_number_sid: str | None = None
     studio_flow_sid: str | None = None
-    finding_ids: list[str] = field(default_factory=list)
+    finding_ids: list[str] = field(default_factory=list)  # `FLX101:PN…` of its flow, number and Studio flow
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """The rules behind its findings, each once, by id."""
+        return sorted({fid.partition(":")[0] for fid in self.finding_ids})
+
+
+@dataclass(frozen=True)
+class AccountBlocker:
+    """A blocker of every address alike (FLX401): the account's prerequisite, said once."""
+
+    rule_id: str
+    title: str
+    prerequisite: str  # "upgrade Flex UI to 2.x"
+    fix: str  # the concrete step, SIDs and commands filled in
 
 
 @dataclass
@@ -120,7 +137,7 @@ class CoverageEntry:
     complete: bool
     error: str | None = None
     skipped_rules: list[str] = field(default_factory=list)
-    # a complete family that holds nothing on purpose says why ("not requested (no --code)")
+    # a complete family that holds less on purpose says why ("not requested (no --code)", "… (--no-traffic)")
     note: str | None = None
 
 

@@ -267,10 +267,20 @@ class TaskRouterWorkspace:
 
 
 @dataclass
+class LastInbound:
+    """The newest message sent to one address: its date only. Body and sender are customer
+    data and are never kept."""
+
+    address: str  # +E.164 for sms, whatsapp:+E.164 for whatsapp
+    last_inbound_at: str | None = None  # ISO 8601 UTC; None: no message found
+
+
+@dataclass
 class FamilyCoverage:
     complete: bool = True
     error: str | None = None
-    # Why a complete family holds nothing to judge on purpose ("not requested (no --code)")
+    # Why a complete family holds less than usual on purpose ("not requested (no --code)",
+    # "not requested (--no-traffic)")
     note: str | None = None
 
 
@@ -302,6 +312,8 @@ class Inventory:
     active_conversations: ConversationSummary | None = _family("active_conversations", default=None)
     serverless_services: list[ServerlessService] = _family("serverless", default_factory=list)
     code_trees: list[CodeTree] = _family("code", default_factory=list)
+    # one entry per enabled sms/whatsapp address read (Messages?To=<address>&PageSize=1)
+    last_inbound: list[LastInbound] = _family("messages", default_factory=list)
     # family -> coverage; a family absent here was never attempted (treated as incomplete)
     coverage: dict[str, FamilyCoverage] = field(default_factory=dict)
 

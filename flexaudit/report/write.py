@@ -19,15 +19,24 @@ if TYPE_CHECKING:
     from flexaudit.model.inventory import Inventory
     from flexaudit.report.model import Report
 
+# Each report file by its renderer's key (flexaudit.report.RENDERERS); written when the
+# --format of WRITTEN_WITH (else of the key itself) is asked for.
 REPORT_FILES = {
     "md": "flexaudit-report.md",
+    "summary": "flexaudit-summary.md",
     "html": "flexaudit-report.html",
     "json": "flexaudit-report.json",
     "csv": "flexaudit-addresses.csv",
 }
+WRITTEN_WITH = {"summary": "md"}
 INVENTORY_FILE = "flexaudit-inventory.json"
-# Where everything is when the Markdown report had to leave detail out.
-FULL_DETAIL_FILES = (REPORT_FILES["html"], REPORT_FILES["csv"], REPORT_FILES["json"])
+# What the summary, sized for a comment, points at for everything else.
+ATTACHMENTS = (REPORT_FILES["md"], REPORT_FILES["html"], REPORT_FILES["csv"], REPORT_FILES["json"])
+
+
+def report_keys(formats) -> list[str]:
+    """The renderers that the --format values ask for, in REPORT_FILES order."""
+    return [key for key in REPORT_FILES if WRITTEN_WITH.get(key, key) in formats]
 
 
 class OutputError(Exception):
@@ -35,7 +44,7 @@ class OutputError(Exception):
 
 
 def planned_files(formats, with_inventory: bool) -> list[str]:
-    names = [REPORT_FILES[f] for f in formats]
+    names = [REPORT_FILES[key] for key in report_keys(formats)]
     return names + ([INVENTORY_FILE] if with_inventory else [])
 
 
@@ -71,7 +80,7 @@ def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, fo
     """
     from flexaudit.report import RENDERERS
 
-    files = [(RENDERERS[fmt].filename, functools.partial(RENDERERS[fmt].render, report)) for fmt in formats]
+    files = [(RENDERERS[key].filename, functools.partial(RENDERERS[key].render, report)) for key in report_keys(formats)]
     if inventory is not None:
         files.append((INVENTORY_FILE, functools.partial(snapshot.dumps, inventory)))
     return write_texts(out_dir, files)

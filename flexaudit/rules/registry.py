@@ -99,6 +99,9 @@ class Rule:
     # A blocker's first step in an address's plan: a str.format template over the
     # values readiness.py offers ({flex_flow}, {studio_flow}, {account} …).
     blocker_fix: str | None = None
+    # An account-wide blocker's short imperative for the reports' first line
+    # ("upgrade Flex UI to 2.x"): the account's prerequisite before any address moves.
+    prerequisite: str | None = None
     check: Callable[..., Iterable[Hit]] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -145,6 +148,7 @@ def rule(id: str, *, families: Iterable[str]):
                 readiness=data.pop("readiness", None),
                 account_wide=data.pop("account_wide", False),
                 blocker_fix=_folded(data.pop("blocker_fix", None)),
+                prerequisite=_folded(data.pop("prerequisite", None)),
                 check=func,
             )
         except KeyError as exc:
@@ -190,6 +194,8 @@ def _validate(meta: Rule) -> None:
         raise ValueError(f"{meta.id}: readiness must be one of {READINESS_EFFECTS}")
     if (meta.readiness == BLOCKS) != (meta.blocker_fix is not None):
         raise ValueError(f"{meta.id}: a rule that blocks migration, and only such a rule, has a blocker_fix")
+    if (meta.readiness == BLOCKS and meta.account_wide) != (meta.prerequisite is not None):
+        raise ValueError(f"{meta.id}: an account-wide blocker, and only such a rule, has a prerequisite")
 
 
 def all_rules() -> list[Rule]:

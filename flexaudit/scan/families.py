@@ -22,6 +22,7 @@ from flexaudit.scan.conversations import scan_conversations
 from flexaudit.scan.flex_configuration import scan_flex_configuration
 from flexaudit.scan.flex_flows import scan_flex_flows
 from flexaudit.scan.interface import Needed, ScanContext, Scanned
+from flexaudit.scan.messages import scan_messages
 from flexaudit.scan.messaging import scan_messaging_services
 from flexaudit.scan.phone_numbers import scan_phone_numbers
 from flexaudit.scan.proxy import scan_proxy_services
@@ -64,6 +65,7 @@ FAMILY_TABLE: tuple[Family, ...] = (
     Family("conversation_services", scan_conversation_services),
     Family("serverless", scan_serverless),
     Family("code", scan_code, reads_api=False),  # the disk, not the API: only with --code
+    Family("messages", scan_messages, needs=("flex_flows",)),
 )
 
 

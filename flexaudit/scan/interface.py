@@ -22,6 +22,15 @@ if TYPE_CHECKING:  # the CLI reads CodeRoot at start-up: no need to load the SDK
     from twilio.rest import Client
 
 
+@dataclass(frozen=True)
+class FamilyProgress:
+    """What the orchestrator tells the progress callback: a family started or finished reading.
+    (Scanners tell it notes, as text.)"""
+
+    family: str
+    finished: bool
+
+
 @dataclass
 class ScanContext:
     client: Client
@@ -29,7 +38,7 @@ class ScanContext:
     # Only for leaf requests that never wait on other pool work (fetch one flow,
     # list one pool's numbers): waiting inside the pool could deadlock it.
     fanout: Executor
-    progress: Callable[[str], None]
+    progress: Callable[[str | FamilyProgress], None]
     # Local source trees to read (--code): the one family that reads the disk, not the API.
     code_roots: tuple["CodeRoot", ...] = ()
 
@@ -48,7 +57,7 @@ class Scanned:
 
     value: object
     error: str | None = None  # what could not be read; None: the family is complete
-    # A complete family that holds nothing on purpose says why ("not requested (no --code)")
+    # A complete family that holds nothing on purpose says why ("not requested (--no-traffic)")
     note: str | None = None
 
     @property
@@ -63,3 +72,4 @@ class CodeRoot:
     path: Path
     label: str
     prefix: str = ""  # put before every path found under it: "<label>/" when several roots are scanned
+

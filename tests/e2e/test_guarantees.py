@@ -79,6 +79,32 @@ def test_customer_identities_are_counted_not_listed(demo_scenario, tmp_path):
     assert "45 active channel" in flx302["message"] and "sms: 22" in flx302["message"]  # counts, not identities
 
 
+def test_message_bodies_and_senders_never_leave_the_scan(demo_scenario, tmp_path):
+    from flexaudit.emulator.resources import CUSTOMER_BODY, CUSTOMER_FROM_PREFIX
+
+    canary_body, canary_sender = "CANARY-BODY-4711", "+19990004711"
+    demo_scenario["messages"].append({"to": "+14155550101", "from": canary_sender, "body": canary_body,
+                                      "date_sent": "2026-11-21T08:59:00Z"})
+    demo_scenario["messages"].append({"to": "whatsapp:+14155550112", "from": f"whatsapp:{canary_sender}",
+                                      "body": canary_body, "date_sent": "2026-11-20T08:00:00Z"})
+    with Emulator(demo_scenario) as emu:
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--as-of", "2026-11-21", "--output-dir",
+                            str(tmp_path / "o")])
+        asked = [r for r in emu.requests if r["path"].endswith("/Messages.json")]
+    assert result.returncode == 0, result.stderr
+    addresses = {(f["channel_type"], "".join(c for c in f["contact_identity"] if c.isdigit()))
+                 for f in demo_scenario["flex_flows"]
+                 if f.get("enabled", True) and f["channel_type"] in ("sms", "whatsapp")}
+    assert len(asked) == len(addresses) == 19  # one per distinct enabled sms/whatsapp address of the demo
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    support = next(a for a in report["addresses"] if a["contact_identity"] == "+14155550101" and a["enabled"])
+    assert support["last_inbound_at"] == "2026-11-21T08:59:00Z"  # the canary message was read: its date only
+    blob = everything_written(tmp_path / "o", result)
+    for canary in (canary_body, canary_sender, CUSTOMER_BODY, CUSTOMER_FROM_PREFIX):
+        assert canary not in blob
+
+
 SOURCE_CANARY = "CANARY-5ource-7ext-9b1f"
 
 

@@ -91,3 +91,18 @@ def test_nothing_at_all_without_a_stream():
     lines.update(A, "x")
     lines.finish(A, "exit 0")
     lines.close()  # and no error
+
+
+def test_the_orchestrators_family_events_are_not_shown_as_notes():
+    from flexaudit.scan.interface import FamilyProgress
+
+    out, clock = io.StringIO(), Clock()
+    lines = AccountLines(out, width=lambda: 120, clock=clock)
+    lines.start(A, "Parent")
+    clock.now += 1
+    lines.update(A, "flex flows: 27")
+    clock.now += 1
+    lines.update(A, FamilyProgress("chat", finished=False))  # the same callback a one-account scan gets
+    clock.now += 1
+    lines.update(A, FamilyProgress("chat", finished=True))
+    assert screen(out.getvalue()) == [f"scanning {A} Parent: flex flows: 27"]

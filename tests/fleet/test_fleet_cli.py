@@ -17,7 +17,7 @@ from flexaudit.report.json_format import load_schema
 from tests.fleet.conftest import (FLEET, PARENT, PARENT_KEY, PARENT_TOKEN, every_secret, fleet_scan,
                                   sub_sid)
 
-ACCOUNT_FILES = {"flexaudit-report.md", "flexaudit-report.html", "flexaudit-report.json",
+ACCOUNT_FILES = {"flexaudit-report.md", "flexaudit-summary.md", "flexaudit-report.html", "flexaudit-report.json",
                  "flexaudit-addresses.csv", "flexaudit-inventory.json"}
 RETAIL, SUSPENDED, CLOSED, WHOLESALE, OUTLET = (sub_sid(n) for n in ("Retail EU", "Old Brand", "Pilot",
                                                                      "Wholesale", "Outlet"))
@@ -235,7 +235,7 @@ def test_demo_all_subaccounts_scans_the_bundled_fleet(tmp_path):
     assert result.exit_code == 2, result.output
     assert [a["sid"] for a in fleet_json(tmp_path / "out")["accounts"]] == \
         [PARENT, RETAIL, SUSPENDED, CLOSED, WHOLESALE, OUTLET]
-    assert {p.name for p in (tmp_path / "out" / RETAIL).iterdir()} == {"flexaudit-report.md",
+    assert {p.name for p in (tmp_path / "out" / RETAIL).iterdir()} == {"flexaudit-report.md", "flexaudit-summary.md",
                                                                        "flexaudit-inventory.json"}
 
 

@@ -288,7 +288,7 @@ def test_flx207_on_a_legacy_flex_flows_studio_flow_and_in_send_to_flex_attribute
     assert f"Flex Flow {fo.sid}" in f.message and "use trigger.conversation.ConversationSid" in f.message
     # work to do before the move, like the other Studio findings on the address's flow
     plan = b.plans()[fo.sid]
-    assert plan.readiness == "needs-work" and "FLX207" in plan.finding_ids
+    assert plan.readiness == "needs-work" and f"FLX207:{fw.sid}" in plan.finding_ids
 
 
 def test_flx207_near_misses():

@@ -54,7 +54,7 @@ def test_a_denied_family_skips_only_its_rules(demo_scenario, tmp_path, family):
 
 def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_path):
     families = ["account", "phone_numbers", "flex_configuration", "flex_flows", "studio", "proxy",
-                "messaging", "chat", "conversations", "taskrouter", "conversation_services", "serverless"]
+                "messaging", "chat", "conversations", "taskrouter", "conversation_services", "serverless", "messages"]
     with Emulator(demo_scenario, hang=families, hang_seconds=20) as emu:
         started = time.monotonic()
         result = cli_scan(emu, tmp_path / "o", "--timeout", "1")
