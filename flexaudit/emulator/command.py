@@ -10,7 +10,7 @@ import click
 
 from flexaudit.exits import Failure
 
-from flexaudit.emulator.faults import FAMILIES
+from flexaudit.emulator.routes import FAMILIES
 from flexaudit.emulator.scenario import BUNDLED_SCENARIOS, ScenarioError, bundled_scenario_path, load_scenario
 from flexaudit.emulator.server import Emulator
 
