@@ -27,6 +27,10 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 _TWILIO_HOST = re.compile(r"^(?P<sub>[a-z0-9-]+)(\.[a-z0-9-]+)*\.twilio\.com$")
+# rules.md "Legacy API use", as a user would paste it into a script
+LEGACY_PATTERNS = (".chat.v1", ".chat.v2", ".chat.services(", ".ipMessaging", "chat.twilio.com", "'twilio-chat'",
+                   '"twilio-chat"', ".proxy.v1", ".proxy.services(", "proxy.twilio.com", ".flexFlow", ".flex_flow",
+                   "/FlexFlows")
 
 
 class RewritingHttpClient(TwilioHttpClient):
@@ -102,14 +106,50 @@ def naive_scan(client: Client, account_sid: str) -> dict:
         if sid == config.chat_service_instance_sid:
             counts["flex_chat_channels"] = len(channels)
 
+    conversation_config = None
     try:
-        client.conversations.v1.configuration().fetch()
+        conversation_config = client.conversations.v1.configuration().fetch()
         counts["conversations_configuration"] = 1
     except TwilioRestException as exc:
         if exc.status != 404:
             raise
         counts["conversations_configuration"] = 0
     counts["address_configurations"] = len(client.conversations.v1.address_configurations.list())
+
+    # The Flex Conversations side: the services, and the Flex one's active conversations by age.
+    counts["conversation_services"] = len(client.conversations.v1.services.list())
+    flex_conversations = conversation_config.default_chat_service_sid if conversation_config else None
+    counts["active_conversations"] = 0
+    if flex_conversations:
+        active = client.conversations.v1.services(flex_conversations).conversations.list(state="active")
+        counts["active_conversations"] = len(active)
+
+    # Twilio Functions: every deployed build's function versions, their source searched for legacy calls.
+    counts["serverless_services"] = 0
+    counts["serverless_function_versions"] = 0
+    counts["serverless_legacy_versions"] = 0
+    for service in client.serverless.v1.services.list():
+        counts["serverless_services"] += 1
+        builds = {e.build_sid for e in client.serverless.v1.services(service.sid).environments.list() if e.build_sid}
+        seen = set()
+        for build_sid in sorted(builds):
+            build = client.serverless.v1.services(service.sid).builds(build_sid).fetch()
+            for version in build.function_versions or []:
+                if version["sid"] in seen:
+                    continue
+                seen.add(version["sid"])
+                content = (client.serverless.v1.services(service.sid).functions(version["function_sid"])
+                           .function_versions(version["sid"]).function_version_content().fetch().content or "")
+                counts["serverless_function_versions"] += 1
+                counts["serverless_legacy_versions"] += any(p in content for p in LEGACY_PATTERNS)
+
+    # Traffic: the newest message to each enabled sms/whatsapp address, one address after the other.
+    counts["message_addresses"] = 0
+    counts["message_addresses_with_traffic"] = 0
+    for address in sorted({_to(f.channel_type, f.contact_identity) for f in flex_flows if f.enabled} - {None}):
+        newest = client.api.v2010.accounts(account_sid).messages.list(to=address, limit=1)
+        counts["message_addresses"] += 1
+        counts["message_addresses_with_traffic"] += bool(newest)
 
     counts["taskrouter_workflows"] = 0
     counts["taskrouter_task_channels"] = 0
@@ -119,6 +159,16 @@ def naive_scan(client: Client, account_sid: str) -> dict:
         counts["taskrouter_workflows"] = len(workspace.workflows.list())
         counts["taskrouter_task_channels"] = len(workspace.task_channels.list())
     return counts
+
+
+def _to(channel_type: str | None, identity: str | None) -> str | None:
+    """The `To` of an sms or whatsapp address's messages: +E.164, whatsapp:+E.164."""
+    if channel_type not in ("sms", "whatsapp") or not identity:
+        return None
+    digits = "".join(c for c in identity.removeprefix("whatsapp:") if c.isdigit())
+    if not digits:
+        return None
+    return f"+{digits}" if channel_type == "sms" else f"whatsapp:+{digits}"
 
 
 def main(argv=None) -> int:

@@ -16,9 +16,12 @@ large), flexaudit and naive taking turns, and the median run is reported: single
 runs on a shared 2-core machine vary by 10% and more.
 
 IDEAL for flexaudit = max(chain x latency, requests x latency / concurrency), where
-chain = Flex configuration fetch + ceil(channels / 100) channel pages: the longest
-sequence of requests that must follow each other (the configuration names the
-chat service; each page needs the previous page's next_page_url).
+chain is the longer of the two sequences of requests that must follow each other:
+the Flex configuration fetch + ceil(channels / 100) chat channel pages (the
+configuration names the chat service; each page needs the previous page's
+next_page_url), and the Conversations configuration fetch + ceil(active
+conversations / 100) pages of the Flex conversation service's active conversations.
+The two chains run side by side; neither may starve the other or the rest.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ TARGET_SPEEDUP = 5.0  # flexaudit at least 5x faster than naive on medium
 TARGET_IDEAL_RATIO = 1.5  # flexaudit within 1.5x of the ideal
 TARGET_RSS_MB = 300.0  # flexaudit peak RSS on large
 CHAT_PAGE = 100  # Chat v2 maximum PageSize
+CONVERSATIONS_PAGE = 100  # Conversations list maximum PageSize
 NAIVE_CHAT_PAGE = 50  # the SDK's default page size (naive passes none)
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -175,13 +179,22 @@ def inventory_counts(path: Path) -> dict:
         "flex_chat_channels": sum((c.get("channels") or {}).get("total", 0) for c in chat if c.get("sid") == flex_chat),
         "chat_channels": sum((c.get("channels") or {}).get("total", 0) for c in chat),
         "address_configurations": len(inv.get("address_configurations") or []),
+        "conversation_services": len(inv.get("conversation_services") or []),
+        "active_conversations": (inv.get("active_conversations") or {}).get("active", 0),
+        "serverless_services": len(inv.get("serverless_services") or []),
+        "serverless_function_versions": sum(len(f.get("versions") or []) for s in inv.get("serverless_services") or []
+                                            for f in s.get("functions") or []),
+        "serverless_legacy_versions": sum(1 for s in inv.get("serverless_services") or [] for f in s.get("functions") or []
+                                          for v in f.get("versions") or [] if v.get("legacy_api_use")),
+        "message_addresses": len(inv.get("last_inbound") or []),
+        "message_addresses_with_traffic": sum(1 for e in inv.get("last_inbound") or [] if e.get("last_inbound_at")),
         "incomplete": [k for k, v in (inv.get("coverage") or {}).items() if not v.get("complete", True)],
     }
 
 
-def chain_stats(entries: list[dict], chat_sid: str, latency_ms: float) -> dict:
-    """How long the Flex chat channel chain really took, from the emulator's log."""
-    pages = [e for e in entries if e["sub"] == "chat" and e["path"] == f"/v2/Services/{chat_sid}/Channels"]
+def chain_stats(entries: list[dict], sub: str, path: str, latency_ms: float) -> dict:
+    """How long a chain (chat channels, active conversations) really took, from the emulator's log."""
+    pages = [e for e in entries if e["sub"] == sub and e["path"] == path]
     if len(pages) < 2:
         return {"pages": len(pages)}
     t = [datetime.fromisoformat(e["time"].replace("Z", "+00:00")).timestamp() for e in pages]
@@ -219,11 +232,13 @@ def bench_size(size: str, args, mode: str, workdir: Path) -> dict:
     t0 = time.monotonic()
     scenario = generate_account(**sizes, seed=args.seed, name=f"bench {size}")
     meta = scenario["_synthetic"]
+    flex_conversations = (scenario.get("conversations_configuration") or {}).get("default_chat_service_sid")
     path = workdir / f"{size}.json"
     path.write_text(json.dumps(scenario, separators=(",", ":")), encoding="utf-8")
     del scenario
     gen_s = time.monotonic() - t0
     channels = meta["counts"]["flex_chat_channels"]
+    active_conversations = meta["counts"].get("conversations_active", 0) if flex_conversations else 0
     result = {"size": size, "sizes": meta["sizes"], "counts": meta["counts"], "generate_s": round(gen_s, 2),
               "latency_ms": args.latency_ms, "concurrency": args.concurrency}
     log = workdir / f"{size}-requests.jsonl"
@@ -252,7 +267,10 @@ def bench_size(size: str, args, mode: str, workdir: Path) -> dict:
             run["emulator_cpu_s"] = round(emu.cpu_seconds() - cpu_before, 2)
             run["request_summary"] = summarize_requests(entries)
             run["network_span_s"] = request_span(entries)
-            run["chain"] = chain_stats(entries, meta["flex_chat_service_sid"], args.latency_ms)
+            run["chain"] = chain_stats(entries, "chat", f"/v2/Services/{meta['flex_chat_service_sid']}/Channels",
+                                       args.latency_ms)
+            run["conversations_chain"] = chain_stats(entries, "conversations",
+                                                     f"/v1/Services/{flex_conversations}/Conversations", args.latency_ms)
             if name == "flexaudit":
                 inv = out_dir / "flexaudit-inventory.json"
                 run["read"] = inventory_counts(inv) if inv.exists() else None
@@ -275,10 +293,13 @@ def bench_size(size: str, args, mode: str, workdir: Path) -> dict:
 
     fa = runs["flexaudit"]
     lat = args.latency_ms / 1000
-    chain_pages = fa["chain"].get("pages") or math.ceil(channels / CHAT_PAGE)
-    chain = 1 + chain_pages
+    chat_chain = 1 + (fa["chain"].get("pages") or math.ceil(channels / CHAT_PAGE))
+    conversations_chain = 1 + (fa["conversations_chain"].get("pages") or math.ceil(active_conversations / CONVERSATIONS_PAGE))
+    chain = max(chat_chain, conversations_chain)
     ideal = max(chain * lat, fa["requests"] * lat / args.concurrency)
-    result["ideal"] = {"chain_requests": chain, "chain_pages_expected": math.ceil(channels / CHAT_PAGE),
+    result["ideal"] = {"chain_requests": chain, "chat_chain_requests": chat_chain,
+                       "conversations_chain_requests": conversations_chain,
+                       "chain_pages_expected": math.ceil(channels / CHAT_PAGE),
                        "chain_s": round(chain * lat, 3),
                        "throughput_s": round(fa["requests"] * lat / args.concurrency, 3), "ideal_s": round(ideal, 3)}
     result["flexaudit_vs_ideal"] = round(fa["wall_s"] / ideal, 3)
@@ -303,7 +324,14 @@ def estimate_naive(meta: dict, latency_ms: float) -> dict:
     requests = (1 + pages(c["incoming_phone_numbers"]) + 1 + pages(c["flex_flows"]) + pages(c["studio_flows"])
                 + c["studio_flows"] + 1 + pages(c["proxy_pool_numbers"]) + pages(c["proxy_sessions"])
                 + 1 + c["messaging_services"] + 2 + pages(c["flex_chat_channels"], NAIVE_CHAT_PAGE) + 2
-                + 1 + 1 + 1 + 1 + 1)
+                + 1 + 1 + 1 + 1 + 1
+                # conversation services, the active conversations, the serverless walk (services, environments,
+                # two builds and every function's content per service)
+                + 1 + pages(c.get("conversations_active", 0)) + 1 + c.get("serverless_services", 0) * 3
+                + c.get("serverless_functions", 0)
+                # one Messages page per address with traffic or none (Conversations addresses included: an upper bound)
+                + c.get("message_addresses_recent", 0) + c.get("message_addresses_old", 0)
+                + c.get("message_addresses_none", 0))
     return {"requests": requests, "latency_only_s": round(requests * latency_ms / 1000, 1),
             "note": "not run (--naive-large skip): requests at default page size x latency, a lower bound"}
 
@@ -339,21 +367,26 @@ def print_report(results: list[dict], mode: str, args) -> list[tuple[str, bool]]
         fa = r["runs"]["flexaudit"]
         ideal = r["ideal"]
         chain = fa["chain"]
-        print(f"{r['size']}: IDEAL = max(chain {ideal['chain_requests']} x {args.latency_ms:g} ms = {ideal['chain_s']:.2f} s, "
+        print(f"{r['size']}: IDEAL = max(chain {ideal['chain_requests']} (chat {ideal['chat_chain_requests']}, conversations "
+              f"{ideal['conversations_chain_requests']}) x {args.latency_ms:g} ms = {ideal['chain_s']:.2f} s, "
               f"{fa['requests']} requests x {args.latency_ms:g} ms / {args.concurrency} = {ideal['throughput_s']:.2f} s) "
               f"= {ideal['ideal_s']:.2f} s; flexaudit {fa['wall_s']:.2f} s = {r['flexaudit_vs_ideal']:.2f}x ideal")
         if fa.get("network_span_s"):
             print(f"  of which network phase (first request to last answer): {fa['network_span_s']:.2f} s "
                   f"= {fa['network_span_s'] / ideal['ideal_s']:.2f}x ideal; the rest is process start, rules and reports")
-        if chain.get("per_page_ms"):
-            print(f"  chat chain as the emulator saw it: {chain['pages']} pages in {chain['span_s']:.2f} s, "
-                  f"{chain['per_page_ms']:.1f} ms/page (emulator {chain['emulator_ms_per_page']:.1f} ms incl. latency)")
+        for label, seen in (("chat", chain), ("conversations", fa.get("conversations_chain") or {})):
+            if seen.get("per_page_ms"):
+                print(f"  {label} chain as the emulator saw it: {seen['pages']} pages in {seen['span_s']:.2f} s, "
+                      f"{seen['per_page_ms']:.1f} ms/page (emulator {seen['emulator_ms_per_page']:.1f} ms incl. latency)")
         if "speedup" in r:
             print(f"  speedup naive/flexaudit: {r['speedup']:.2f}x")
         read_fa, read_naive = fa.get("read"), (r["runs"].get("naive") or {}).get("read")
         if read_fa and read_naive:
             keys = ("incoming_phone_numbers", "flex_flows", "studio_flows", "proxy_pool_numbers", "proxy_sessions",
-                    "messaging_service_numbers", "flex_chat_channels", "address_configurations")
+                    "messaging_service_numbers", "flex_chat_channels", "address_configurations",
+                    "conversation_services", "active_conversations", "serverless_services",
+                    "serverless_function_versions", "serverless_legacy_versions", "message_addresses",
+                    "message_addresses_with_traffic")
             diff = {k: (read_fa.get(k), read_naive.get(k)) for k in keys if read_fa.get(k) != read_naive.get(k)}
             print(f"  same data read by both: {'yes' if not diff else 'NO ' + json.dumps(diff)}")
         if read_fa and read_fa.get("incomplete"):

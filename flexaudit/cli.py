@@ -2,13 +2,14 @@
 
 Exit codes (contract): 0 clean, 1 findings at or above --fail-on, 2 usage /
 credential / input-file error, 3 scan incomplete, 4 Twilio unreachable, 70 a
-bug in flexaudit. When several apply: 2, 4, 1, 3, 0.
+bug in flexaudit. When several apply (also across the accounts of a fleet): 2, 4, 1, 3, 0.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import sys
 import traceback
 from datetime import date, datetime, timezone
@@ -17,10 +18,10 @@ from pathlib import Path
 import click
 
 from flexaudit import __version__
-from flexaudit.commands.options import FORMATS, OutputOptions, ReportOptions, ScanOptions
+from flexaudit.commands.options import DEMOS, FORMATS, DiffOptions, OutputOptions, PlanOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
 from flexaudit.safe_text import one_line
-from flexaudit.settings import SettingsError, resolve_credentials, resolve_target
+from flexaudit.settings import CredentialFlags, SettingsError, load_profile, resolve_settings, resolve_target
 
 SEVERITY_NAMES = ("info", "low", "medium", "high", "critical")
 
@@ -120,40 +121,76 @@ def cli():
 
 
 @cli.command()
-@click.option("--account-sid", envvar="TWILIO_ACCOUNT_SID", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
-@click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN",
+# The TWILIO_* variables are read by settings.resolve_settings, not by click: a named
+# --profile replaces them, and only a flag given on the command line wins over it.
+@click.option("--account-sid", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
+@click.option("--auth-token",
               help="Auth token; '-' reads it from standard input. Prefer the environment (TWILIO_AUTH_TOKEN) "
                    "or '-': a value given here shows in `ps` for the whole scan.")
-@click.option("--api-key", envvar="TWILIO_API_KEY", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
-@click.option("--api-secret", envvar="TWILIO_API_SECRET",
+@click.option("--api-key", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
+@click.option("--api-secret",
               help="The API key's secret; '-' reads it from standard input. Prefer the environment "
                    "(TWILIO_API_SECRET) or '-': a value given here shows in `ps`.")
-@click.option("--region", envvar="TWILIO_REGION", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
-@click.option("--edge", envvar="TWILIO_EDGE", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
+@click.option("--region", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
+@click.option("--edge", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
+@click.option("--profile", "profile_name", metavar="NAME",
+              help="Use the account SID, API key and secret, region and edge of this twilio-cli profile "
+                   "(profiles.NAME in $TWILIO_CONFIG_DIR/config.json, default ~/.twilio-cli) instead of the "
+                   "TWILIO_* variables; credential flags still win.")
 @click.option("--api-base-url", envvar="FLEXAUDIT_API_BASE_URL",
               help="Send every request to URL/<subdomain>/<path> instead of *.twilio.com. Env: FLEXAUDIT_API_BASE_URL.")
-@click.option("--demo", is_flag=True, help="Scan the bundled demo account through the in-process emulator; no credentials needed.")
+@click.option("--demo", type=click.Choice(DEMOS), is_flag=False, flag_value="legacy", default=None,
+              help="Scan a bundled demo account through the in-process emulator; no credentials needed. "
+                   "--demo (or --demo legacy): a Flex UI 1.x account on legacy messaging; --demo migrated: a "
+                   "half-migrated Flex UI 2.x account, with its local code tree scanned as --code.")
+@click.option("--all-subaccounts", is_flag=True,
+              help="Also scan every active subaccount the credentials own, each as itself, up to 4 at a time: "
+                   "one folder per account and flexaudit-fleet.md/.json (default output: reports/fleet-<UTC timestamp>/). "
+                   "With --demo: the emulator's bundled fleet.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Requests in flight at once (the scan shares the account's REST concurrency limit).")
+              help="Requests in flight at once, per account (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
               help="Seconds one response may take in all (waiting and reading its body) before it is retried.")
+@click.option("--code", "code_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="Also scan a local source tree (Flex plugin, Functions project) for legacy API use "
+                   "(FLX602) and Flex UI 1.x plugins (FLX603); repeat for several. Skips node_modules, .git, "
+                   "build, dist, coverage, symbolic links and files over 2 MB.")
+@click.option("--no-traffic", is_flag=True,
+              help="Skip reading each address's last inbound message date (one Messages request per enabled "
+                   "sms/whatsapp address).")
 @_output_options
-def scan(account_sid, auth_token, api_key, api_secret, region, edge, api_base_url, demo, concurrency, timeout,
-         **output):
-    """Scan one account (or --demo), evaluate the rules, write the reports."""
-    from flexaudit.commands.scan import run_scan_command
+def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_name, api_base_url, demo,
+         all_subaccounts, concurrency, timeout, code_dirs, no_traffic, **output):
+    """Scan one account (or --demo, or a fleet with --all-subaccounts), evaluate the rules, write the reports."""
+    from flexaudit.scan.code import CodeRootError, code_roots
 
     try:
-        if demo:
-            credentials = None
-        else:
+        if not demo:
             auth_token, api_secret = _secrets_from_stdin(auth_token, api_secret)
-            credentials = resolve_credentials(account_sid, auth_token, api_key, api_secret)
-        target = resolve_target(region, edge, api_base_url)
-    except SettingsError as exc:
+        flags = CredentialFlags(account_sid, auth_token, api_key, api_secret, region, edge)
+        if demo:
+            # the demo runs on its own in-process emulator: no credentials, its own base URL
+            credentials, target = None, resolve_target(region, edge, api_base_url)
+        else:
+            profile = None if profile_name is None else load_profile(profile_name, os.environ)
+            credentials, target = resolve_settings(flags, os.environ, profile, api_base_url)
+        if demo == "migrated" and not all_subaccounts:
+            from flexaudit.emulator import demo_code_path
+
+            code_dirs = (demo_code_path(), *code_dirs)
+        roots = code_roots(code_dirs)
+    except (SettingsError, CodeRootError) as exc:
         raise Failure(str(exc)) from None
-    return run_scan_command(ScanOptions(credentials=credentials, target=target, concurrency=concurrency,
-                                        timeout=timeout, output=_output(**output)))
+    options = ScanOptions(credentials=credentials, target=target, concurrency=concurrency, timeout=timeout,
+                          output=_output(**output), all_subaccounts=all_subaccounts, demo=demo or "legacy",
+                          code_roots=roots, traffic=not no_traffic)
+    if all_subaccounts:
+        from flexaudit.commands.fleet import run_fleet_command
+
+        return run_fleet_command(options)
+    from flexaudit.commands.scan import run_scan_command
+
+    return run_scan_command(options)
 
 
 def _secrets_from_stdin(auth_token: str | None, api_secret: str | None) -> tuple[str | None, str | None]:
@@ -181,12 +218,79 @@ def report(snapshot_path, **output):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(("md", "json")), default="md", show_default=True)
-def rules(fmt):
-    """The rule catalog: id, severity, title, rationale, fix."""
-    from flexaudit.rules.catalog import render_json, render_markdown
+@click.argument("before", metavar="BEFORE", type=click.Path(path_type=Path))
+@click.argument("after", metavar="AFTER", type=click.Path(path_type=Path))
+@click.option("--output-dir", type=click.Path(path_type=Path),
+              help="Where files go (default: reports/<account_sid>-diff-<BEFORE stamp>-<AFTER stamp>/). Never overwrites.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(("md", "json")),
+              help="md (flexaudit-diff.md) or json (flexaudit-diff.json); repeat for both (default: both).")
+@click.option("--as-of", help="Evaluate both scans as of YYYY-MM-DD (default: AFTER's scan date).")
+@click.option("--suppressions", type=click.Path(path_type=Path),
+              help="Waivers file (TOML or JSON), applied to both scans alike.")
+@click.option("--fail-on-new", type=click.Choice(SEVERITY_NAMES, case_sensitive=False),
+              help="Exit 1 if a new unsuppressed finding is at or above this severity, or any address is lost "
+                   "(a lost address counts as critical).")
+@click.option("--quiet", is_flag=True, help="No terminal summary; errors only.")
+def diff(before, after, output_dir, formats, as_of, suppressions, fail_on_new, quiet):
+    """Migration progress between two scans of one account, offline.
 
-    click.echo(render_json() if fmt == "json" else render_markdown(for_file=False), nl=False)
+    BEFORE and AFTER are flexaudit-inventory.json files, or the directories of two scans.
+    """
+    from flexaudit.commands.diff import run_diff_command
+
+    return run_diff_command(DiffOptions(
+        before=before, after=after, output_dir=output_dir, formats=tuple(dict.fromkeys(formats)) or ("md", "json"),
+        as_of=_parse_as_of(as_of) if as_of else None, suppressions=suppressions,
+        fail_on_new=fail_on_new.lower() if fail_on_new else None, quiet=quiet))
+
+
+@cli.command()
+@click.argument("snapshot_path", metavar="SNAPSHOT.json", type=click.Path(path_type=Path))
+@click.option("--address", "addresses", multiple=True, metavar="FO…",
+              help="Plan the number of this Flex Flow (repeatable). Default: every number whose enabled sms and "
+                   "whatsapp flows are all ready.")
+@click.option("--output-dir", type=click.Path(path_type=Path),
+              help="Where files go (default: reports/<account_sid>-plan-<scan stamp>/). Never overwrites.")
+@click.option("--ignore-account-blockers", is_flag=True,
+              help="Plan even while an account-wide blocker (FLX401: Flex UI 1.x) stands.")
+@click.option("--quiet", is_flag=True, help="Errors only.")
+def plan(snapshot_path, addresses, output_dir, ignore_account_blockers, quiet):
+    """Per-number migrate and rollback scripts and PLAN.md, written for review; flexaudit never runs them.
+
+    SNAPSHOT.json is a flexaudit-inventory.json, or the directory of a scan. Offline: no request is sent.
+    """
+    from flexaudit.commands.plan import run_plan_command
+
+    return run_plan_command(PlanOptions(
+        snapshot=snapshot_path, addresses=tuple(dict.fromkeys(addresses)), output_dir=output_dir,
+        ignore_account_blockers=ignore_account_blockers, quiet=quiet))
+
+
+@cli.command()
+@click.argument("rule_ids", nargs=-1, metavar="[ID]...")
+@click.option("--severity", type=click.Choice(SEVERITY_NAMES, case_sensitive=False),
+              help="Only the rules of this default severity (FLX301's grows with the date).")
+@click.option("--format", "fmt", type=click.Choice(("md", "json")), default="md", show_default=True)
+def rules(rule_ids, severity, fmt):
+    """The rule catalog, or just the rules named (FLX101 …): id, severity, title, rationale, fix.
+
+    On a terminal, output longer than the screen goes through a pager ($PAGER, else less).
+    """
+    from flexaudit.rules.catalog import render_json, render_markdown, select_rules
+
+    try:
+        chosen = select_rules(rule_ids, severity.lower() if severity else None)
+    except KeyError as exc:
+        raise Failure(f"unknown rule id {exc.args[0]} (see `flexaudit rules`)") from None
+    everything = not rule_ids and severity is None
+    if fmt == "json":
+        text = render_json(None if everything else chosen)
+    else:
+        text = render_markdown(for_file=False, rules=None if everything else chosen)
+    if sys.stdout.isatty() and text.count("\n") >= shutil.get_terminal_size().lines:
+        click.echo_via_pager(text)
+    else:
+        click.echo(text, nl=False)
     return EXIT_OK
 
 

@@ -1,10 +1,18 @@
-"""Exit codes of the contract and the one-line failure that carries one.
+"""Exit codes of the contract and the one-line failure that carries one."""
 
-When several apply, the first in this order wins: 2, 4, 1, 3, 0.
-"""
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_UNREACHABLE = 4  # Twilio could not be reached at all: nothing scanned, nothing written
 EXIT_INTERNAL = 70  # a bug in flexaudit itself (EX_SOFTWARE); FLEXAUDIT_DEBUG=1 also prints the traceback
+
+# When several apply (within one scan, or across the accounts of a fleet), the
+# first of these wins; a bug in flexaudit outranks them all.
+PRECEDENCE = (EXIT_INTERNAL, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK)
+
+
+def first_exit_code(codes) -> int:
+    """The exit code that wins among `codes` (EXIT_OK when there is none)."""
+    present = set(codes)
+    return next((code for code in PRECEDENCE if code in present), EXIT_OK)
 
 
 class Failure(Exception):

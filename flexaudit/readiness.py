@@ -1,14 +1,20 @@
-"""Per-address readiness for Flex Conversations and the migration plan.
+"""Per-address readiness for Flex Conversations, its wave, and the migration plan.
 
 One `AddressPlan` per Flex Flow (legacy address), ordered by flow sid
 (rules.md "Address readiness"). What a finding means for readiness is its
-rule's metadata (`readiness`, `account_wide`, `blocker_fix`):
+rule's metadata (`readiness`, `account_wide`, `blocker_fix`, `prerequisite`):
 
-- `blocked` if a rule that blocks migration names the flow, or an account-wide
-  one fired;
-- `needs-work` if a rule marked as work to do names the flow, its number (the
-  IncomingPhoneNumber its contact identity names) or the Studio flow behind it;
-- `ready` otherwise.
+- `blocked` (wave 3) if a rule that blocks migration names the flow;
+- `needs-work` (wave 2) if a rule marked as work to do names the flow, its
+  number (the IncomingPhoneNumber its contact identity names) or the Studio
+  flow behind it;
+- `ready` (wave 1) otherwise.
+
+An account-wide blocker (FLX401, Flex UI 1.x) blocks every address alike, so
+it stays out of each address's readiness, blockers and findings: it would hide
+which address to move first. `account_prerequisites` says it once, for the
+report's top; each plan still starts with one short step pointing at it, so
+that a reader of one address's steps cannot miss it.
 
 Readiness follows the findings only. When a family the 1xx/2xx/4xx rules read
 could not be scanned, the state is still computed from what was found, and
@@ -19,12 +25,14 @@ Every finding passed in counts, suppressed or not: a waiver accepts a risk in
 the report, it does not change what the migration has to do. Callers that
 want waived findings ignored filter them out first.
 
-`steps` is the ordered plan, each step one or two sentences naming the SIDs
-and the twilio-cli command (and REST call where it helps): blocker fixes
-first, then preparation of the handler, draining of open channels and
-sessions, creation of the Conversations address, removal of the number from
-the Flex Proxy Service and Messaging Services, clearing of its inbound
-webhook, deletion of the Flex Flow, and a test message.
+`steps` is the ordered plan in Twilio's documented order (the order of
+`flexaudit plan`'s scripts), each step one or two sentences naming the SIDs and
+the twilio-cli command (and REST call where it helps): the account's
+prerequisite, blocker fixes, preparation of the handler, a look at the
+address's traffic and the draining of open channels and sessions, deletion of
+the Flex Flow, removal of the number from the Flex Proxy Service and Messaging
+Services, clearing of its inbound webhook, creation of the Conversations
+address, and a test message.
 """
 
 from __future__ import annotations
@@ -33,9 +41,9 @@ import re
 import shlex
 from urllib.parse import quote
 
-from flexaudit.model.findings import AddressPlan, Finding
+from flexaudit.model.findings import AccountBlocker, AddressPlan, Finding
 from flexaudit.model.inventory import FAMILIES, FlexFlow, Inventory, PhoneNumber
-from flexaudit.analysis.phone import normalize_number, whatsapp_address
+from flexaudit.analysis.phone import message_address, normalize_number, whatsapp_address
 from flexaudit.analysis.index import (
     NUMBER_CHANNELS,
     Context,
@@ -51,6 +59,7 @@ from flexaudit.rules.registry import WORK
 from flexaudit.safe_text import prose
 
 READY, NEEDS_WORK, BLOCKED = "ready", "needs-work", "blocked"
+WAVES = {READY: 1, NEEDS_WORK: 2, BLOCKED: 3}
 
 # Steps are plain text in which commands sit between backticks; renderers show
 # those as code. Values from the account therefore go in only as tokens that
@@ -84,39 +93,89 @@ def cli_name(value: object) -> str:
 def plan_addresses(inventory: Inventory, findings: list[Finding], context: Context | None = None) -> list[AddressPlan]:
     """One plan per Flex Flow, by flow sid. `context`: the indexes evaluate() built for this
     inventory (Evaluation.context), reused instead of built again."""
-    ctx = context if context is not None and context.inventory is inventory else Context(inventory)
+    ctx = _context(inventory, context)
     index: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         index.setdefault((f.resource_type, f.resource_sid), []).append(f)
     rules = {r.id: r for r in all_rules()}
-    blocking_all = set(account_blockers(findings))
+    prerequisites = [rules[r] for r in account_blockers(findings)]
     # A gap in a family that no readiness rule reads (chat: 3xx hygiene only) hides nothing here.
     read_by_readiness = {family for r in rules.values() if r.readiness for family in r.families}
     gaps = [f for f in FAMILIES if f in read_by_readiness and not inventory.is_complete(f)]
-    return [_Planner(ctx, flow, index, rules, blocking_all, gaps).plan() for flow in ctx.flows]
+    traffic = _Traffic(inventory)
+    return [_Planner(ctx, flow, index, rules, prerequisites, gaps, traffic).plan() for flow in ctx.flows]
+
+
+def account_prerequisites(inventory: Inventory, findings: list[Finding],
+                          context: Context | None = None) -> list[AccountBlocker]:
+    """The account-wide blockers among the findings, each with its fix spelled out for this account."""
+    ctx = _context(inventory, context)
+    out = []
+    for rule_id in account_blockers(findings):
+        rule = get_rule(rule_id)
+        out.append(AccountBlocker(rule.id, rule.title, rule.prerequisite or rule.title,
+                                  rule.blocker_fix.format_map(_FixValues(ctx))))
+    return out
+
+
+def _context(inventory: Inventory, context: Context | None) -> Context:
+    return context if context is not None and context.inventory is inventory else Context(inventory)
+
+
+class _Traffic:
+    """The last inbound date of each address the scan read, and what to say when there is none."""
+
+    def __init__(self, inventory: Inventory):
+        self.by_address = {e.address: e.last_inbound_at for e in inventory.last_inbound or []}
+        cov = inventory.coverage.get("messages") if isinstance(inventory.coverage, dict) else None
+        if cov is not None and cov.complete and cov.note:
+            self.unknown = f"not read ({prose(cov.note)})"
+        elif cov is None or not cov.complete:
+            self.unknown = "unknown (the scan could not read it, see the report's coverage)"
+        else:
+            self.unknown = ""  # read: an address without an entry or date received no message
+
+    def of(self, address: str | None) -> str | None:
+        return self.by_address.get(address) if address else None
+
+
+def flex_conversation_service(inventory: Inventory) -> str:
+    """The Conversations service new addresses go to: the account's default one, else the one
+    service every existing Conversations address already uses, else "" (unknown)."""
+    conv = inventory.conversations_configuration
+    if conv and text(conv.default_chat_service_sid):
+        return text(conv.default_chat_service_sid)
+    used = {text((a.auto_creation or {}).get("conversation_service_sid"))
+            for a in inventory.address_configurations if isinstance(a.auto_creation, dict)}
+    used.discard("")
+    return used.pop() if len(used) == 1 else ""
 
 
 class _FixValues(dict):
-    """The values a blocker's fix template may name, each computed when it is named."""
+    """The values a blocker's fix template may name, each computed when it is named.
+    Without a planner (an account-wide blocker) only the account's values exist."""
 
-    def __init__(self, planner: "_Planner"):
+    def __init__(self, ctx: Context, planner: "_Planner | None" = None):
         super().__init__()
+        self.ctx = ctx
         self.planner = planner
 
     def __missing__(self, key: str) -> str:
-        p = self.planner
-        # These three appear in commands: shell-quoted (a real SID is unchanged by it).
+        # account, flex_flow and studio_flow appear in commands: shell-quoted (a real SID is unchanged by it).
         if key == "account":
-            return shlex.quote(p.ac_c)
+            return shlex.quote(tok(self.ctx.account_sid, "AC<account>"))
+        if key == "ui_version":
+            config = self.ctx.inventory.flex_configuration
+            return (prose(config.ui_version, limit=VALUE_CHARS) if config else "") or "1.x"
+        p = self.planner
+        if p is None:
+            raise KeyError(f"an account-wide blocker's fix names a value of one address {{{key}}}")
         if key == "flex_flow":
             return shlex.quote(p.fo_c)
         if key == "studio_flow":
             return shlex.quote(p.fw_c or "FW<flow>")
         if key == "studio_named":
             return f"it names {prose(p.fw, limit=VALUE_CHARS)}, which does not exist" if p.fw else "it names no Studio flow"
-        if key == "ui_version":
-            config = p.ctx.inventory.flex_configuration
-            return (prose(config.ui_version, limit=VALUE_CHARS) if config else "") or "1.x"
         if key == "task_workspace":
             return prose(integ_text(p.flow, "workspace_sid"), "the Flex workspace", limit=VALUE_CHARS)
         if key == "task_workflow":
@@ -129,10 +188,11 @@ class _FixValues(dict):
 
 class _Planner:
     def __init__(self, ctx: Context, flow: FlexFlow, index: dict, rules: dict[str, Rule],
-                 blocking_all: set[str], gaps: list[str]):
+                 prerequisites: list[Rule], gaps: list[str], traffic: _Traffic):
         self.ctx = ctx
         self.gaps = gaps
         self.flow = flow
+        self.prerequisites = prerequisites
         self.fo = str(flow.sid)
         self.chan = channel(flow)
         self.itype = integration_type(flow)
@@ -144,21 +204,26 @@ class _Planner:
         self.pn_c = tok(self.pn, "PN<number>")
         self.fw_c = tok(self.fw, "FW<flow>") if self.fw else ""
         self.ac_c = tok(ctx.account_sid, "AC<account>")
-        self.related = (
-            index.get(("flex_flow", self.fo), [])
+        on_flow = index.get(("flex_flow", self.fo), [])
+        related = (
+            on_flow
             + (index.get(("phone_number", self.pn), []) if self.pn else [])
             + (index.get(("studio_flow", self.fw), []) if self.fw else [])
         )
-        ids = {f.rule_id for f in self.related} | blocking_all
-        flow_ids = {f.rule_id for f in index.get(("flex_flow", self.fo), [])} | blocking_all
-        effect = {r: rules[r] for r in ids if r in rules}
-        # their fixes come first in the plan, the account-wide ones before the others
-        self.blockers = sorted((r for r in flow_ids if r in effect and effect[r].blocks_migration),
-                               key=lambda r: (not effect[r].account_wide, r))
-        self.finding_ids = sorted(ids)
+        # An account-wide rule's finding names the account or its configuration, never an
+        # address; the filter keeps it out even if one ever did.
+        effect = {f.rule_id: rules[f.rule_id] for f in related
+                  if f.rule_id in rules and not rules[f.rule_id].account_wide}
+        blocking = {r for r, rule in effect.items() if rule.blocks_migration}
+        self.blockers = sorted({f.rule_id for f in on_flow} & blocking)
+        self.finding_ids = sorted({f.finding_id for f in related})
         self.other_work = sorted(r for r, rule in effect.items() if rule.readiness == WORK)
         self.inbound = flow.enabled is not False  # unknown counts as enabled: plan the full move
         self.sharing = ctx.flows_sharing(flow)
+        # the traffic of its number, when the account has that number
+        self.traffic = traffic
+        self.address = message_address(self.chan, flow.contact_identity) if self.number else None
+        self.last_inbound_at = traffic.of(self.address)
 
     # ------------------------------------------------------------ result
 
@@ -173,6 +238,8 @@ class _Planner:
             readiness=readiness,
             blockers=list(self.blockers),
             steps=self.steps(),
+            wave=WAVES[readiness],
+            last_inbound_at=self.last_inbound_at,
             enabled=self.flow.enabled if isinstance(self.flow.enabled, bool) else None,
             phone_number_sid=self.pn,
             studio_flow_sid=self.fw or None,
@@ -180,7 +247,8 @@ class _Planner:
         )
 
     def steps(self) -> list[str]:
-        steps = [self.blocker_step(r) for r in self.blockers]
+        steps = [self.prerequisite_step()] if self.prerequisites else []
+        steps += [self.blocker_step(r) for r in self.blockers]
         if self.gaps:
             steps.append(
                 f"Verify by hand before relying on this plan: flexaudit could not read the {', '.join(self.gaps)} "
@@ -189,18 +257,24 @@ class _Planner:
         steps += self.prepare_steps()
         steps.append(self.drain_step())
         if self.inbound:
-            steps += self.address_steps()
+            steps.append(self.delete_step())
             steps += self.number_steps()
+            steps += self.address_steps()
         else:
-            steps.append(self.disabled_step())
-        steps.append(self.delete_step())
+            # what still uses it for outbound moves first
+            steps += [self.disabled_step(), self.delete_step()]
         steps.append(self.test_step())
         return steps
+
+    def prerequisite_step(self) -> str:
+        what = "; ".join(f"{r.prerequisite} ({r.id})" for r in self.prerequisites)
+        return (f"Account prerequisite first: {what}, as the report's account prerequisites say; "
+                "no address of the account can move before it.")
 
     # ------------------------------------------------------------ blockers
 
     def blocker_step(self, rule_id: str) -> str:
-        return get_rule(rule_id).blocker_fix.format_map(_FixValues(self))
+        return get_rule(rule_id).blocker_fix.format_map(_FixValues(self.ctx, self))
 
     def send_to_flex_targets(self) -> tuple[str, str]:
         """The workflow and task channel the legacy Send to Flex uses, to reuse on the new branch."""
@@ -262,10 +336,23 @@ class _Planner:
                 f"(`twilio api:proxy:v1:services:sessions:update {flag('--service-sid', ks)} --sid KC... --status closed`)"
             )
         return (
-            f"Drain or accept the open legacy conversations of Flex Flow {self.fo_c}: let agents finish, then set the remaining active channels in chat service {chat_sid}{held} INACTIVE "
+            f"{self.traffic_check()}Drain or accept the open legacy conversations of Flex Flow {self.fo_c}: let agents finish, then set the remaining active channels in chat service {chat_sid}{held} INACTIVE "
             f"(`twilio api:chat:v2:services:channels:update {flag('--service-sid', chat_sid)} --sid CH... --attributes "
             f"'{{...,\"status\":\"INACTIVE\"}}'`){sessions}; what stays open is not migrated."
         )
+
+    def traffic_check(self) -> str:
+        """Rules.md: confirm the address has no production traffic (its last_inbound_at) before the move."""
+        if not self.inbound or not self.address:
+            return ""
+        if self.last_inbound_at:
+            seen = f"last inbound message at the scan: {tok(self.last_inbound_at, '?')}"
+        elif self.traffic.unknown:
+            seen = f"last inbound message {self.traffic.unknown}"
+        else:
+            seen = "no inbound message found at the scan"
+        return (f"Confirm that {tok(self.address, 'the number')} has no production traffic at the moment of "
+                f"the move ({seen}). ")
 
     def proxy_label(self) -> str:
         proxy = self.ctx.proxy
@@ -277,15 +364,7 @@ class _Planner:
     # ------------------------------------------------------------ address
 
     def conversation_service(self) -> str:
-        """The Conversations service new addresses go to: the account's default one, else the
-        one service every existing Conversations address already uses, else a placeholder."""
-        conv = self.ctx.inventory.conversations_configuration
-        if conv and text(conv.default_chat_service_sid):
-            return tok(conv.default_chat_service_sid, "IS<Flex Conversations service>")
-        used = {text((a.auto_creation or {}).get("conversation_service_sid"))
-                for a in self.ctx.inventory.address_configurations if isinstance(a.auto_creation, dict)}
-        used.discard("")
-        return tok(used.pop(), "IS<Flex Conversations service>") if len(used) == 1 else "IS<Flex Conversations service>"
+        return tok(flex_conversation_service(self.ctx.inventory), "IS<Flex Conversations service>")
 
     def auto_creation(self) -> tuple[list[str], list[str]]:
         """twilio-cli flags (each with its quoted value) and REST form fields of the address's auto-creation."""

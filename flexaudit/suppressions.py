@@ -9,6 +9,10 @@ expires = "2027-01-15"      # optional; after that day the waiver is ignored and
 ```
 JSON: `{"suppress": [{"rule": …, "resource": …, "reason": …, "expires": …}]}`.
 
+A waiver may name one finding by its id instead: `finding = "FLX101:PN…"` (the
+`finding_id` of the JSON report, CSV and HTML), the same as `rule = "FLX101"`
+with `resource = "PN…"`; an entry gives one form or the other.
+
 A waiver is valid on its `expires` day and expired from the next day on.
 Loading is strict: an unknown rule id, a missing reason, a bad date, an
 unknown key (a typo such as `expiry` would otherwise silently waive forever)
@@ -31,7 +35,7 @@ from flexaudit.model.findings import RULE_ID, Finding, WaiverResult
 from flexaudit.model.lifecycle import as_date
 from flexaudit.safe_text import clipped, one_line
 
-ENTRY_KEYS = ("rule", "resource", "reason", "expires")
+ENTRY_KEYS = ("finding", "rule", "resource", "reason", "expires")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A waivers file is a list of small tables: [[suppress]] entries nest 3 deep.
 MAX_BYTES = 16 << 20
@@ -121,6 +125,8 @@ def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
     if not isinstance(raw, dict):
         raise SuppressionsError(f"{where}: must be a table/object with rule, reason and optional resource, expires")
     unknown = sorted(str(k) for k in raw if k not in ENTRY_KEYS)
+    if "finding" in raw and not unknown:
+        raw = _finding_entry(where, raw)
     rule = raw.get("rule")
     if isinstance(rule, str) and rule.strip():
         where = f"{where} (rule {one_line(rule.strip())[:20]})"
@@ -165,6 +171,18 @@ def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
             raise SuppressionsError(f"{where}: 'expires' must be a date YYYY-MM-DD, got {_shown(expires)}")
 
     return Waiver(rule=rule, resource=resource, reason=reason.strip(), expires=expires, index=n)
+
+
+def _finding_entry(where: str, raw: dict) -> dict:
+    """`finding = "FLX101:PN…"` read as its rule and resource (then checked like any entry)."""
+    if "rule" in raw or "resource" in raw:
+        raise SuppressionsError(f"{where}: give either 'finding' or 'rule' with an optional 'resource', not both")
+    finding = raw["finding"]
+    rule, _, resource = finding.strip().partition(":") if isinstance(finding, str) else ("", "", "")
+    if not RULE_ID.match(rule.upper()) or not resource.strip():
+        raise SuppressionsError(f"{where}: 'finding' must be a finding id such as FLX101:PN0123…, got {finding!r}")
+    rest = {k: v for k, v in raw.items() if k != "finding"}
+    return {**rest, "rule": rule, "resource": resource.strip()}
 
 
 def load_waivers(path: str | Path, known_rule_ids: set[str] | None = None) -> list[Waiver]:

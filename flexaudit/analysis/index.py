@@ -79,6 +79,34 @@ def number_name(number: PhoneNumber) -> str:
     return text(number.phone_number) or text(number.friendly_name) or str(number.sid)
 
 
+def auto_creation(address: AddressConfiguration) -> dict:
+    """The address's `auto_creation` object ({} when absent or not an object)."""
+    return address.auto_creation if isinstance(address.auto_creation, dict) else {}
+
+
+def auto_text(address: AddressConfiguration, key: str) -> str:
+    return text(auto_creation(address).get(key))
+
+
+def address_type(address: AddressConfiguration) -> str:
+    return text(address.type).lower()
+
+
+def address_studio_flow(address: AddressConfiguration) -> str:
+    """The address's Studio flow (rules.md Terms): auto_creation.studio_flow_sid of a `studio` address."""
+    return auto_text(address, "studio_flow_sid") if auto_text(address, "type").lower() == "studio" else ""
+
+
+def address_name(address: AddressConfiguration) -> str:
+    return text(address.friendly_name) or text(address.address) or str(address.sid)
+
+
+def address_label(address: AddressConfiguration) -> str:
+    """`IG… (sms +1…)` for messages."""
+    kind = " ".join(p for p in (address_type(address), text(address.address)) if p)
+    return f"{address.sid} ({kind})" if kind else str(address.sid)
+
+
 def display_name(resource) -> str:
     """A Studio flow, chat service … by its friendly name, else its SID."""
     return text(getattr(resource, "friendly_name", None)) or str(resource.sid)
@@ -264,10 +292,18 @@ class Context:
 
         self.addresses: list[AddressConfiguration] = sorted(inv.address_configurations or [], key=lambda a: str(a.sid))
         self.addresses_by_identity: dict[tuple[str, str], list[AddressConfiguration]] = {}
+        # Studio flow sid -> the Conversations addresses whose Studio flow it is (existing flows only)
+        self.address_studio_users: dict[str, list[AddressConfiguration]] = {}
         for a in self.addresses:
             norm = normalize_number(a.address)
             if norm:
                 self.addresses_by_identity.setdefault((text(a.type).lower(), norm), []).append(a)
+            fw = address_studio_flow(a)
+            if fw in self.studio_by_sid:
+                self.address_studio_users.setdefault(fw, []).append(a)
+        conv = inv.conversations_configuration
+        self.flex_conversation_sid = text(conv.default_chat_service_sid) if conv else ""
+        self.conversation_services_by_sid = {str(s.sid): s for s in inv.conversation_services or []}
 
     # ------------------------------------------------------------ builders
 

@@ -46,3 +46,14 @@ def whatsapp_address(value: object) -> str | None:
     """`whatsapp:+E164` for a number in any spelling (the Conversations address form)."""
     number = normalize_number(value)
     return f"{WHATSAPP_PREFIX}{number}" if number else None
+
+
+def message_address(channel_type: object, identity: object) -> str | None:
+    """The `To` of the messages an sms or whatsapp address receives: `+E164`, or
+    `whatsapp:+E164` (whatever the identity's spelling); None for other channels."""
+    kind = channel_type.strip().lower() if isinstance(channel_type, str) else ""
+    if kind == "sms":
+        return normalize_number(identity)
+    if kind == "whatsapp":
+        return whatsapp_address(identity)
+    return None

@@ -18,6 +18,7 @@ of them.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from flexaudit.bounds import NESTING_LIMIT, TOO_DEEP
@@ -32,6 +33,14 @@ INCOMING_PARENT = "incomingParent"
 
 # placeholders that make a widget property value impossible to judge statically
 PLACEHOLDER_MARKERS = ("{{", "${")
+
+# FLX207: Programmable Chat's trigger variables, read inside a Liquid tag
+_LIQUID_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_CHAT_TRIGGER_VARIABLE = re.compile(r"trigger\.message\.([A-Za-z0-9_]*)")
+# Studio fills these with {{trigger.message.InstanceSid}} / {{trigger.message.ChannelSid}} by
+# default, and Twilio's own Conversations flows keep them: the reply goes to the conversation.
+REPLY_WIDGETS = frozenset({"send-message", "send-and-wait-for-reply"})
+REPLY_TARGET_PROPERTIES = frozenset({"service", "channel"})
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,25 @@ class StudioDefinition:
     def reachable_send_to_flex(self, event: str) -> list[Widget]:
         names = self.reachable_from(event)
         return [w for w in self.send_to_flex if w.name in names]
+
+
+def chat_trigger_variables(widget: Widget) -> list[str]:
+    """The `trigger.message.…` variables the widget reads inside Liquid tags, in any string of its
+    properties (nested ones included), sorted; the default reply targets of the reply widgets excepted."""
+    found: set[str] = set()
+    exempt = REPLY_TARGET_PROPERTIES if widget.type in REPLY_WIDGETS else frozenset()
+    stack: list[object] = [v for k, v in widget.properties.items() if k not in exempt]
+    while stack:  # iterative: a hostile definition may nest deeper than the recursion limit
+        value = stack.pop()
+        if isinstance(value, str):
+            if "trigger.message." in value:
+                for tag in _LIQUID_TAG.findall(value):
+                    found.update(f"trigger.message.{name}" for name in _CHAT_TRIGGER_VARIABLE.findall(tag))
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return sorted(found)
 
 
 def is_placeholder(value: object) -> bool:

@@ -19,6 +19,11 @@ class ApiUnreachable(ReadFailed):
         self.where = where  # scheme://host[:port] of the server (or proxy) that could not be reached
         self.cause = cause  # "connection refused", "name not resolved (DNS)", …
 
+    @property
+    def sentence(self) -> str:
+        """The one line a user reads when nothing at all could be reached."""
+        return f"Twilio could not be reached: {self.where}: {self.cause}"
+
 
 class LinkRefused(ReadFailed):
     """A URL that is not https on a Twilio host: never requested, the credential never sent."""

@@ -56,13 +56,14 @@ class RecordPage(Page):
         return self._version.domain.absolute_url(uri) if isinstance(uri, str) and uri else None
 
 
-def fetch_record(version: Version, uri: str, *, missing_ok: bool = False) -> dict | None:
-    """The JSON object at `uri` (relative to the API version); None when `missing_ok` and it is 404.
+def fetch_record(version: Version, uri: str, params: dict | None = None, *, missing_ok: bool = False) -> dict | None:
+    """The JSON object at `uri` (relative to the API version), with query `params`; None when
+    `missing_ok` and it is 404. One request: the first page of a list, for instance.
 
     Any other error raises the SDK's TwilioRestException (status, Twilio error code).
     """
     try:
-        record = version.fetch("GET", uri)
+        record = version.fetch("GET", uri, params=params)
     except TwilioRestException as exc:
         if missing_ok and exc.status == 404:
             return None

@@ -6,15 +6,10 @@ from datetime import datetime, timezone
 
 from flexaudit.commands import pipeline
 from flexaudit.commands.options import ReportOptions
-from flexaudit.exits import Failure
-from flexaudit.model import snapshot
 
 
 def run_report_command(options: ReportOptions) -> int:
-    try:
-        inventory = snapshot.load(options.snapshot)
-    except snapshot.SnapshotError as exc:
-        raise Failure(str(exc)) from None
+    inventory = pipeline.load_snapshot(options.snapshot)
     waivers = pipeline.load_waivers(options.output.suppressions)
     out_dir = pipeline.output_dir(options.output, inventory.account_sid, datetime.now(timezone.utc),
                                   with_inventory=False)

@@ -5,10 +5,10 @@
                       # what https://<subdomain>.twilio.com/<path> would
 """
 
-from flexaudit.emulator.faults import FAMILIES
+from flexaudit.emulator.routes import FAMILIES
 from flexaudit.emulator.scenario import (BUNDLED_SCENARIOS, Scenario, ScenarioError, bundled_scenario_path,
-                                        demo_scenario_path, load_scenario)
+                                        demo_code_path, demo_scenario_path, load_scenario)
 from flexaudit.emulator.server import Emulator
 
 __all__ = ["BUNDLED_SCENARIOS", "Emulator", "FAMILIES", "Scenario", "ScenarioError", "bundled_scenario_path",
-           "demo_scenario_path", "load_scenario"]
+           "demo_code_path", "demo_scenario_path", "load_scenario"]

@@ -10,7 +10,7 @@ import click
 
 from flexaudit.exits import Failure
 
-from flexaudit.emulator.faults import FAMILIES
+from flexaudit.emulator.routes import FAMILIES
 from flexaudit.emulator.scenario import BUNDLED_SCENARIOS, ScenarioError, bundled_scenario_path, load_scenario
 from flexaudit.emulator.server import Emulator
 
@@ -71,9 +71,9 @@ def _stop_on_sigterm() -> None:
 
 
 @click.command("emulator")
-@click.option("--scenario", "scenario_name", default="demo", show_default=True, metavar="demo|fleet|PATH",
-              help="A bundled scenario (demo: the demo account; fleet: a parent with four subaccounts), "
-                   "or a scenario JSON file (flexaudit/emulator/SCENARIOS.md).")
+@click.option("--scenario", "scenario_name", default="demo", show_default=True, metavar="demo|demo-migrated|fleet|PATH",
+              help="A bundled scenario (demo: the demo account; demo-migrated: the half-migrated demo account; "
+                   "fleet: a parent with five subaccounts), or a scenario JSON file (flexaudit/emulator/SCENARIOS.md).")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")
 @click.option("--latency-ms", type=click.FloatRange(min=0), default=0, help="Delay before every answer.")

@@ -16,13 +16,6 @@ from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from typing import Mapping
 
-# Resource families a read-only Flex auditor reads; deny/hang name these.
-FAMILIES = (
-    "account", "phone_numbers", "flex_configuration", "flex_flows", "studio",
-    "proxy", "messaging", "chat", "conversations", "taskrouter",
-    "messages", "conversation_services", "active_conversations", "serverless",
-)
-
 # Share of injected faults answered 429 (rate limited); the rest are 503.
 _SHARE_429 = 0.75
 
@@ -144,6 +137,8 @@ class FaultSettings:
 
 
 def _check_family(family, option: str) -> None:
+    from flexaudit.emulator.routes import FAMILIES  # here: the routes import the scenario, which imports this
+
     if family not in FAMILIES:
         raise ValueError(f"{option}: unknown family {family!r} (families: {', '.join(FAMILIES)})")
 

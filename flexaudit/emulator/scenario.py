@@ -26,7 +26,7 @@ from flexaudit.emulator.serverless import Serverless, ServerlessError, load_serv
 _BUNDLED = Path(__file__).parent / "scenarios"
 _DEMO = _BUNDLED / "demo.json"
 # Bundled scenarios by name: the demo account, and a parent with four subaccounts.
-BUNDLED_SCENARIOS = ("demo", "fleet")
+BUNDLED_SCENARIOS = ("demo", "demo-migrated", "fleet")
 
 # An account to use when a scenario states none: the smallest scenario is {}.
 DEFAULT_ACCOUNT_SID = "AC" + hashlib.md5(b"flexaudit emulator account").hexdigest()
@@ -47,6 +47,11 @@ class ScenarioError(ValueError):
 
 def demo_scenario_path() -> Path:
     return _DEMO
+
+
+def demo_code_path() -> Path:
+    """The local code tree of the migrated demo (`scan --demo migrated` reads it as --code)."""
+    return _BUNDLED / "demo-code"
 
 
 def bundled_scenario_path(name: str) -> Path:

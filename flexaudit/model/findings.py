@@ -48,6 +48,8 @@ RESOURCE_TYPES = (
     "flex_configuration",
     "conversations_address",
     "account",
+    "serverless_function",
+    "code_file",
 )
 
 
@@ -85,11 +87,48 @@ class AddressPlan:
     readiness: str  # ready | needs-work | blocked
     blockers: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
+    wave: int = 0  # 1 ready, 2 needs-work, 3 blocked: the order of the work
+    last_inbound_at: str | None = None  # ISO 8601 UTC of the newest message to its number; None: none or unknown
     # Extensions beyond the contract's keys, for the CSV and the tracker columns.
     enabled: bool | None = None
     phone_number_sid: str | None = None
     studio_flow_sid: str | None = None
+    finding_ids: list[str] = field(default_factory=list)  # `FLX101:PN…` of its flow, number and Studio flow
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """The rules behind its findings, each once, by id."""
+        return sorted({fid.partition(":")[0] for fid in self.finding_ids})
+
+
+@dataclass(frozen=True)
+class AccountBlocker:
+    """A blocker of every address alike (FLX401): the account's prerequisite, said once."""
+
+    rule_id: str
+    title: str
+    prerequisite: str  # "upgrade Flex UI to 2.x"
+    fix: str  # the concrete step, SIDs and commands filled in
+
+
+@dataclass
+class ConversationsAddressHealth:
+    """One Conversations address configuration as it stands after a cut-over (contract
+    `conversations_addresses[]`): `broken` when a finding names it or FLX406 names its number."""
+
+    sid: str
+    type: str
+    address: str
+    friendly_name: str
+    integration: str  # studio | webhook | default
+    studio_flow_sid: str | None
+    webhook_url: str | None  # without user info and query string
+    health: str  # ok | broken
     finding_ids: list[str] = field(default_factory=list)
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return sorted({f.split(":", 1)[0] for f in self.finding_ids})
 
 
 @dataclass
@@ -98,6 +137,8 @@ class CoverageEntry:
     complete: bool
     error: str | None = None
     skipped_rules: list[str] = field(default_factory=list)
+    # a complete family that holds less on purpose says why ("not requested (no --code)", "… (--no-traffic)")
+    note: str | None = None
 
 
 @dataclass

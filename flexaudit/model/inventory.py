@@ -2,8 +2,10 @@
 
 Scanners fill it, rules read it, `flexaudit-inventory.json` is its serialised
 form. It holds only what rules need plus the ids that name resources; large
-collections (chat channels, proxy sessions) are summaries, never lists, so the
-snapshot carries no customer identities.
+collections (chat channels, proxy sessions, active conversations) are
+summaries, never lists, so the snapshot carries no customer identities; source
+code (Serverless functions, --code trees) is kept only as `path:line (pattern)`
+locations, never as text.
 """
 
 from __future__ import annotations
@@ -154,6 +156,96 @@ class AddressConfiguration:
 
 
 @dataclass
+class ConversationService:
+    """A Conversations service (IS…): Conversations and Programmable Chat share these SIDs."""
+
+    sid: str
+    friendly_name: str | None = None
+    unique_name: str | None = None
+
+
+@dataclass
+class ConversationSummary:
+    """The Flex conversation service's active conversations, counted while streaming: no
+    identifier, author or attribute is kept."""
+
+    service_sid: str | None = None
+    active: int = 0
+    # active conversations by the UTC day of their last update (date_updated, else
+    # date_created): lets FLX508 be judged for any as-of date from the snapshot alone
+    active_by_update_day: dict[str, int] = field(default_factory=dict)
+    undated: int = 0  # active conversations with neither date
+
+
+@dataclass
+class CodeLocation:
+    """Where source text uses a legacy API: a line and the pattern found on it, never the line's text."""
+
+    line: int
+    pattern: str
+
+
+@dataclass
+class FunctionVersion:
+    """A Function Version (ZN…) deployed in at least one environment."""
+
+    sid: str
+    environments: list[str] = field(default_factory=list)  # unique names (else SIDs) of those environments
+    legacy_api_use: list[CodeLocation] = field(default_factory=list)
+
+
+@dataclass
+class ServerlessFunction:
+    sid: str  # ZH…
+    path: str | None = None
+    versions: list[FunctionVersion] = field(default_factory=list)
+
+
+@dataclass
+class ServerlessEnvironment:
+    sid: str
+    unique_name: str | None = None
+    build_sid: str | None = None
+
+
+@dataclass
+class ServerlessService:
+    sid: str
+    unique_name: str | None = None
+    friendly_name: str | None = None
+    environments: list[ServerlessEnvironment] = field(default_factory=list)
+    functions: list[ServerlessFunction] = field(default_factory=list)  # only those deployed somewhere
+
+
+@dataclass
+class FlexUiDependency:
+    """`@twilio/flex-ui` as a package.json declares it."""
+
+    section: str  # dependencies | devDependencies | peerDependencies
+    range: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class CodeFile:
+    """A local file with something to report; the text itself is never kept."""
+
+    path: str  # relative to its --code root, '/'-separated (prefixed with the root's label when several)
+    legacy_api_use: list[CodeLocation] = field(default_factory=list)
+    flex_ui: list[FlexUiDependency] = field(default_factory=list)
+
+
+@dataclass
+class CodeTree:
+    """One --code root, walked."""
+
+    label: str  # the root directory's name (made unique when several roots share it)
+    files_scanned: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # why -> how many entries were not read
+    files: list[CodeFile] = field(default_factory=list)
+
+
+@dataclass
 class Workflow:
     sid: str
     friendly_name: str | None = None
@@ -175,9 +267,21 @@ class TaskRouterWorkspace:
 
 
 @dataclass
+class LastInbound:
+    """The newest message sent to one address: its date only. Body and sender are customer
+    data and are never kept."""
+
+    address: str  # +E.164 for sms, whatsapp:+E.164 for whatsapp
+    last_inbound_at: str | None = None  # ISO 8601 UTC; None: no message found
+
+
+@dataclass
 class FamilyCoverage:
     complete: bool = True
     error: str | None = None
+    # Why a complete family holds less than usual on purpose ("not requested (no --code)",
+    # "not requested (--no-traffic)")
+    note: str | None = None
 
 
 def _family(name: str, **default):
@@ -203,6 +307,13 @@ class Inventory:
     conversations_configuration: ConversationsConfiguration | None = _family("conversations", default=None)
     address_configurations: list[AddressConfiguration] = _family("conversations", default_factory=list)
     taskrouter_workspaces: list[TaskRouterWorkspace] = _family("taskrouter", default_factory=list)
+    conversation_services: list[ConversationService] = _family("conversation_services", default_factory=list)
+    # None: no Flex conversation service to count (none configured, or it does not exist)
+    active_conversations: ConversationSummary | None = _family("active_conversations", default=None)
+    serverless_services: list[ServerlessService] = _family("serverless", default_factory=list)
+    code_trees: list[CodeTree] = _family("code", default_factory=list)
+    # one entry per enabled sms/whatsapp address read (Messages?To=<address>&PageSize=1)
+    last_inbound: list[LastInbound] = _family("messages", default_factory=list)
     # family -> coverage; a family absent here was never attempted (treated as incomplete)
     coverage: dict[str, FamilyCoverage] = field(default_factory=dict)
 

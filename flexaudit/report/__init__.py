@@ -1,9 +1,11 @@
 """Reports: the Report model (`model.py`) and one renderer per output format.
 
-`RENDERERS` maps each `--format` value to its renderer (a `ReportFormat`, see
-`interface.py`): `.format`, `.filename` (the contract's file name, from
-`files.py`) and `.render(report) -> str`. To add a format, write one module
-with a `ReportFormat` subclass and register an instance in `renderers.py`.
+`RENDERERS` maps each report file's key (`write.REPORT_FILES`: md, summary,
+html, json, csv) to its renderer (a `ReportFormat`, see `interface.py`):
+`.format` (the `--format` value that writes it), `.filename` (the contract's
+file name) and `.render(report) -> str`. To add a file, write one module with a
+`ReportFormat` subclass, name its file in `write.py` and register an instance in
+`renderers.py`.
 
 `RENDERERS` is built on first use: it imports jinja2 and compiles every
 template (about 0.1 s), which a scan does while it waits for the network, not

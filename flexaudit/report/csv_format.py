@@ -1,5 +1,8 @@
 """flexaudit-addresses.csv: one row per legacy address (Flex Flow), for a migration tracker.
 
+Rows in the order of the work (wave, then the idlest first); `finding_ids` are
+the `FLX101:PN…` keys that waivers, `diff` and trackers share.
+
 Spreadsheet-safe: a cell that a spreadsheet would read as a formula gets a
 leading apostrophe (OWASP "CSV injection"), while phone numbers such as
 +15551234567 stay as they are.
@@ -13,7 +16,7 @@ import re
 
 from flexaudit.report.write import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
-from flexaudit.report.model import Report
+from flexaudit.report.model import Report, wave_of
 from flexaudit.safe_text import one_line
 
 COLUMNS = (
@@ -23,8 +26,10 @@ COLUMNS = (
     "contact_identity",
     "integration_type",
     "enabled",
+    "wave",
     "readiness",
     "blockers",
+    "last_inbound_at",
     "phone_number_sid",
     "studio_flow_sid",
     "finding_ids",
@@ -77,8 +82,10 @@ class CsvFormat(ReportFormat):
                 one_line(a.contact_identity),
                 one_line(a.integration_type),
                 _bool(a.enabled),
+                wave_of(a),
                 a.readiness,
                 ";".join(one_line(b) for b in a.blockers),
+                a.last_inbound_at or "",
                 a.phone_number_sid or "",
                 a.studio_flow_sid or "",
                 ";".join(one_line(i) for i in a.finding_ids),

@@ -22,12 +22,14 @@ from markupsafe import Markup, escape
 
 from flexaudit.report.write import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
-from flexaudit.report.model import READINESS_LABELS, Report, step_segments
+from flexaudit.report.model import READINESS_LABELS, Report, RuleGroup, step_segments
 from flexaudit.safe_text import one_line
 from flexaudit.report.templating import template_environment
 
 # Plans are expanded on load when there are this many addresses or fewer.
 PLANS_OPEN_MAX = 10
+# First-wave addresses named on the first screen (the readiness table has them all).
+WAVE_CAP = 10
 
 _HTTP_URL = re.compile(r"^https?://[^\s\"'<>`]+$", re.IGNORECASE)
 
@@ -39,16 +41,29 @@ def http_url(value: object) -> str | None:
 
 
 def html_step(value: object) -> Markup:
-    """A migration step: `commands` in <code class="cmd">, the rest as escaped text."""
+    """A migration step or a message: `commands` in <code class="cmd">, the rest as escaped text."""
     # One join and one Markup: adding Markups would copy and re-check the
     # growing step for every part.
     return Markup("".join(_html_segment(kind, text) for kind, text in step_segments(value)))
 
 
+# Where a long command or URL may wrap: after a path's or a form's separators. A line
+# then breaks between tokens, never inside a SID: overflow-wrap breaks a word only when
+# a line cannot hold it, and no token between these is longer than a line. (Breaking
+# anywhere instead would let a table column shrink to a few characters.)
+_WRAP_IN_CODE = re.compile(r"([/&=,])")
+_WRAP_IN_TEXT = re.compile(r"(/)")
+
+
+def _wrappable(text: str, separators: re.Pattern) -> str:
+    pieces = separators.split(text)  # text, separator, text, …
+    return "".join(str(escape(p)) + ("<wbr>" if i % 2 else "") for i, p in enumerate(pieces))
+
+
 def _html_segment(kind: str, text: str) -> str:
     if kind == "code":
-        return f'<code class="cmd">{escape(text)}</code>'
-    return escape(text)
+        return '<code class="cmd">' + _wrappable(text, _WRAP_IN_CODE) + "</code>"
+    return _wrappable(text, _WRAP_IN_TEXT)
 
 
 def _finalize(value: object) -> object:
@@ -167,4 +182,14 @@ class HtmlFormat(ReportFormat):
             bars=_severity_bars(report),
             donut=_donut(report),
             plans_open=report.address_total <= PLANS_OPEN_MAX,
+            wave_cap=WAVE_CAP,
+            fixes=_fixes(report),
         )
+
+
+def _fixes(report: Report) -> list[RuleGroup]:
+    """One entry per rule with a finding (open or suppressed), worst first: its fix, said once."""
+    by_rule: dict[str, list] = {}
+    for f in report.findings:
+        by_rule.setdefault(f.rule_id, []).append(f)
+    return [RuleGroup(rid, fs[0].severity, fs[0].title, fs[0].docs_url, tuple(fs)) for rid, fs in by_rule.items()]

@@ -1,9 +1,9 @@
 """The interface every report format implements.
 
-One format per module (`markdown.py`, `html.py`, `json_format.py`,
-`csv_format.py`), each a `ReportFormat` subclass registered in
-`flexaudit.report.RENDERERS`. Adding a format means one new module plus one
-line in `__init__.py`; nothing else changes.
+One renderer per module (`markdown.py`, `summary.py`, `html.py`,
+`json_format.py`, `csv_format.py`), each a `ReportFormat` subclass registered in
+`flexaudit.report.RENDERERS` (renderers.py). Adding a file means one new module,
+its name in `write.REPORT_FILES` and one line in `renderers.py`.
 
 Renderers are pure: `render(report)` depends only on the Report (no clock,
 no environment, no file system besides their own templates), so the same

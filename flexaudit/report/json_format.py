@@ -10,14 +10,11 @@ from flexaudit.report.write import REPORT_FILES
 from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import Report, report_to_dict
 
-SCHEMA_RESOURCE = ("flexaudit", "schema/report-v1.schema.json")
-
-
-@lru_cache(maxsize=1)
-def load_schema() -> dict:
-    """The JSON Schema (draft 2020-12) of flexaudit-report.json, as shipped in the package."""
-    package, path = SCHEMA_RESOURCE
-    return json.loads(resources.files(package).joinpath(path).read_text(encoding="utf-8"))
+@lru_cache(maxsize=None)
+def load_schema(name: str = "report-v1") -> dict:
+    """A JSON Schema (draft 2020-12) shipped in flexaudit/schema: `report-v1` (flexaudit-report.json),
+    `fleet-v1` (flexaudit-fleet.json)."""
+    return json.loads(resources.files("flexaudit").joinpath(f"schema/{name}.schema.json").read_text(encoding="utf-8"))
 
 
 class JsonFormat(ReportFormat):

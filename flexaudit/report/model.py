@@ -8,6 +8,12 @@ the same inputs always give the same report, byte for byte, in every format.
 `report_to_dict` is `flexaudit-report.json` (contract schema_version 1): key
 names and order exactly as the contract gives them; `addresses[]` also carry
 the AddressPlan extension fields after the contract's keys.
+
+Addresses are in the order of the work (rules.md "Address readiness"): wave
+1 (ready), 2 (needs-work), 3 (blocked); within a wave the idlest first (no
+inbound message at all, then the oldest last inbound message), then by name
+and sid. Account-wide blockers are not in any address: `account_blockers`
+says them once, first.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from typing import Iterable, Iterator, Sequence
 
 from flexaudit.model.findings import (
     SEVERITIES_DESC,
+    AccountBlocker,
     AddressPlan,
+    ConversationsAddressHealth,
     CoverageEntry,
     Finding,
     Severity,
@@ -32,11 +40,26 @@ from flexaudit.safe_text import one_line
 SCHEMA_VERSION = 1
 TOOL_NAME = "flexaudit"
 
-# Readiness values of `addresses[].readiness`, worst first (the report's order).
-READINESS = ("blocked", "needs-work", "ready")
+# Readiness values of `addresses[].readiness` in the order of the work: each one's wave.
+READINESS = ("ready", "needs-work", "blocked")
 READINESS_LABELS = {"blocked": "Blocked", "needs-work": "Needs work", "ready": "Ready"}
+WAVE_OF = {r: i for i, r in enumerate(READINESS, start=1)}
+
+# How the reports name a finding's resource_type in plural ("on 27 Flex Flows").
+RESOURCE_PLURALS = {
+    "flex_flow": "Flex Flows", "phone_number": "numbers", "studio_flow": "Studio flows",
+    "proxy_service": "Proxy services", "messaging_service": "Messaging Services", "chat_service": "chat services",
+    "flex_configuration": "Flex configurations", "conversations_address": "Conversations addresses",
+    "account": "accounts", "serverless_function": "Serverless functions", "code_file": "code files",
+}
+
+
+def resource_plural(resource_type: str) -> str:
+    return RESOURCE_PLURALS.get(resource_type, "resources")
 
 WAIVER_STATUSES = ("active", "expired", "unused")
+
+CODE_RESOURCE_TYPES = ("serverless_function", "code_file")
 
 
 @dataclass(frozen=True)
@@ -143,6 +166,51 @@ class ReadinessCount:
 
 
 @dataclass(frozen=True)
+class FindingLine:
+    """Findings of one rule whose messages differ only by the resource they name.
+
+    `message` is their common text, with `…` where each names its resource: FLX301 on 27
+    Flex Flows is one line and a list of 27 resources rather than 27 lines.
+    """
+
+    message: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def repeated(self) -> bool:
+        return len(self.findings) > 1
+
+
+# Where a message names its resource: the SID and the description in brackets after it,
+# "Flex Flow FO… (sms, enabled) runs on …" (one level of nested brackets: "(Returns Flow (v2))").
+def message_template(f: Finding) -> str:
+    """`f.message` with the resource it names (its SID, else its name) replaced by `…`."""
+    text, sid, name = f.message, f.resource_sid, (f.resource_name or "").strip()
+    for token in (sid, name if len(name) >= 4 else ""):
+        start = text.find(token) if token else -1
+        if start < 0:
+            continue
+        end = start + len(token)
+        if text.startswith(" (", end):
+            depth = 0
+            for k in range(end + 1, len(text)):
+                depth += {"(": 1, ")": -1}.get(text[k], 0)
+                if depth == 0:
+                    end = k + 1
+                    break
+        return text[:start] + "…" + text[end:].replace(token, "…")
+    return text
+
+
+def _lines(findings: tuple[Finding, ...]) -> tuple[FindingLine, ...]:
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(message_template(f), []).append(f)
+    return tuple(FindingLine(message if len(fs) > 1 else fs[0].message, tuple(fs))
+                 for message, fs in groups.items())
+
+
+@dataclass(frozen=True)
 class RuleGroup:
     """Findings of one rule (within one severity), for reports that group them."""
 
@@ -157,6 +225,11 @@ class RuleGroup:
         """The remediation when every finding of the group shares it, else None."""
         texts = {f.remediation for f in self.findings}
         return texts.pop() if len(texts) == 1 else None
+
+    @property
+    def lines(self) -> tuple[FindingLine, ...]:
+        """Its findings with those that repeat one text as one line, in the order of their first finding."""
+        return _lines(self.findings)
 
 
 @dataclass(frozen=True)
@@ -181,14 +254,17 @@ class Report:
     eol: EolCountdown
     summary: Summary
     findings: tuple[Finding, ...]  # contract order: severity desc, rule id, resource sid
-    addresses: tuple[AddressPlan, ...]  # worst readiness first, then name, then sid
+    addresses: tuple[AddressPlan, ...]  # the order of the work: wave, idlest first, name, sid
     coverage: tuple[CoverageEntry, ...]  # inventory family order
     waivers: tuple[WaiverResult, ...]  # as listed in the suppressions file
+    account_blockers: tuple[AccountBlocker, ...] = ()  # what the account must do before any address moves
     # --- derived views (computed once by build_report) ---
     readiness_counts: tuple[ReadinessCount, ...] = ()
     open_groups: tuple[SeverityGroup, ...] = ()  # unsuppressed findings grouped; empty severities left out
     suppressed_findings: tuple[Finding, ...] = ()
     findings_by_resource: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    # the Conversations addresses already taking messages: broken ones first
+    conversations_addresses: tuple[ConversationsAddressHealth, ...] = ()
 
     @property
     def account_label(self) -> str:
@@ -207,12 +283,57 @@ class Report:
         return tuple(c for c in self.coverage if not c.complete)
 
     @property
+    def coverage_notes(self) -> tuple[CoverageEntry, ...]:
+        """Complete families that hold nothing on purpose (`code` without --code), with why."""
+        return tuple(c for c in self.coverage if c.complete and c.note)
+
+    @property
+    def conversations_broken(self) -> tuple[ConversationsAddressHealth, ...]:
+        return tuple(a for a in self.conversations_addresses if a.health == "broken")
+
+    @property
+    def code_findings(self) -> tuple[Finding, ...]:
+        """Open findings on custom code (Functions, --code files) still on the legacy APIs."""
+        return tuple(f for f in self.open_findings if f.resource_type in CODE_RESOURCE_TYPES)
+
+    @property
     def scan_complete(self) -> bool:
         return not self.coverage_gaps
 
     @property
     def address_total(self) -> int:
         return len(self.addresses)
+
+    @property
+    def traffic_read(self) -> bool:
+        """Whether the scan read the addresses' traffic (the messages family, complete, not skipped)."""
+        return any(c.family == "messages" and c.complete and not c.note for c in self.coverage)
+
+    def last_inbound_label(self, a: AddressPlan) -> str:
+        """'2026-10-02 14:03' (UTC); 'none' when the traffic was read and nothing came in; '—' when unknown."""
+        if a.last_inbound_at:
+            return a.last_inbound_at.replace("T", " ")[:16]
+        if self.traffic_read and a.phone_number_sid and a.enabled is not False:
+            return "none"
+        return "—"
+
+    @property
+    def first_wave(self) -> tuple[AddressPlan, ...]:
+        """The addresses to move first: those of the lowest wave that has any, idlest first."""
+        if not self.addresses:
+            return ()
+        wave = wave_of(self.addresses[0])
+        return tuple(a for a in self.addresses if wave_of(a) == wave)
+
+    @property
+    def prerequisites_line(self) -> str | None:
+        """'Account prerequisites: upgrade Flex UI to 2.x — blocks all 27 addresses', or None."""
+        if not self.account_blockers:
+            return None
+        what = "; ".join(b.prerequisite for b in self.account_blockers)
+        n = self.address_total
+        reach = f"blocks all {n} addresses" if n > 1 else ("blocks the only address" if n == 1 else "blocks every address")
+        return f"Account prerequisites: {what} — {reach}"
 
     def readiness_count(self, readiness: str) -> int:
         for rc in self.readiness_counts:
@@ -303,11 +424,15 @@ def step_segments(step: object) -> list[tuple[str, str]]:
     return out
 
 
-def _readiness_rank(readiness: str) -> int:
-    try:
-        return READINESS.index(readiness)
-    except ValueError:
-        return len(READINESS)
+def wave_of(a: AddressPlan) -> int:
+    """Its wave: as readiness set it, else (a plan built by hand) the one its readiness means."""
+    return a.wave or WAVE_OF.get(a.readiness, len(READINESS) + 1)
+
+
+def work_order(a: AddressPlan) -> tuple:
+    """The order of the work: wave; within it no inbound traffic first, then the oldest; then name, sid."""
+    return (wave_of(a), a.last_inbound_at is not None, a.last_inbound_at or "", (a.friendly_name or "").casefold(),
+            a.flex_flow_sid)
 
 
 def _family_rank(family: str) -> tuple[int, str]:
@@ -355,6 +480,8 @@ def build_report(
     waivers: Sequence[WaiverResult],
     as_of: date | str,
     tool_version: str,
+    conversations_addresses: Sequence[ConversationsAddressHealth] = (),
+    account_blockers: Sequence[AccountBlocker] = (),
 ) -> Report:
     """Assemble the Report. Findings must already carry their `suppressed` flags."""
     as_of_d = as_date(as_of)
@@ -366,16 +493,7 @@ def build_report(
         suppressed=sum(1 for f in sorted_findings if f.suppressed),
     )
 
-    sorted_addresses = tuple(
-        sorted(
-            addresses,
-            key=lambda a: (
-                _readiness_rank(a.readiness),
-                (a.friendly_name or "").casefold(),
-                a.flex_flow_sid,
-            ),
-        )
-    )
+    sorted_addresses = tuple(sorted(addresses, key=work_order))
     ready_counts = Counter(a.readiness for a in sorted_addresses)
     readiness_counts = tuple(ReadinessCount(r, ready_counts.get(r, 0)) for r in READINESS)
 
@@ -404,10 +522,12 @@ def build_report(
         addresses=sorted_addresses,
         coverage=tuple(sorted(coverage, key=lambda c: _family_rank(c.family))),
         waivers=tuple(waivers),
+        account_blockers=tuple(account_blockers),
         readiness_counts=readiness_counts,
         open_groups=_group(f for f in sorted_findings if not f.suppressed),
         suppressed_findings=tuple(f for f in sorted_findings if f.suppressed),
         findings_by_resource={k: tuple(v) for k, v in by_resource.items()},
+        conversations_addresses=tuple(conversations_addresses),
     )
 
 
@@ -427,7 +547,7 @@ def _strings(values) -> list[str]:
 # Each JSON object of the report: (key, how its value is read from the model object), in the
 # contract's key order. Keys past the contract's come after its own (consumers may ignore them).
 _FINDING = (
-    ("rule_id", lambda f: f.rule_id), ("severity", lambda f: f.severity.label), ("title", lambda f: _s(f.title)),
+    ("finding_id", lambda f: f.finding_id), ("rule_id", lambda f: f.rule_id), ("severity", lambda f: f.severity.label), ("title", lambda f: _s(f.title)),
     ("resource_type", lambda f: f.resource_type), ("resource_sid", lambda f: _s(f.resource_sid)),
     ("resource_name", lambda f: _s(f.resource_name)), ("message", lambda f: _s(f.message)),
     ("remediation", lambda f: _s(f.remediation)), ("docs_url", lambda f: _s(f.docs_url)),
@@ -437,14 +557,21 @@ _ADDRESS = (
     ("flex_flow_sid", lambda a: a.flex_flow_sid), ("friendly_name", lambda a: _s(a.friendly_name)),
     ("channel_type", lambda a: _s(a.channel_type)), ("contact_identity", lambda a: _s(a.contact_identity)),
     ("integration_type", lambda a: _s(a.integration_type)), ("readiness", lambda a: a.readiness),
-    ("blockers", lambda a: _strings(a.blockers)), ("steps", lambda a: _strings(a.steps)),
+    ("blockers", lambda a: _strings(a.blockers)), ("wave", wave_of),
+    ("last_inbound_at", lambda a: _opt(a.last_inbound_at)), ("steps", lambda a: _strings(a.steps)),
     # extensions
     ("enabled", lambda a: a.enabled), ("phone_number_sid", lambda a: a.phone_number_sid),
     ("studio_flow_sid", lambda a: a.studio_flow_sid), ("finding_ids", lambda a: _strings(a.finding_ids)),
 )
+_CONVERSATIONS_ADDRESS = (
+    ("sid", lambda a: a.sid), ("type", lambda a: _s(a.type)), ("address", lambda a: _s(a.address)),
+    ("friendly_name", lambda a: _s(a.friendly_name)), ("integration", lambda a: a.integration),
+    ("studio_flow_sid", lambda a: _opt(a.studio_flow_sid)), ("webhook_url", lambda a: _opt(a.webhook_url)),
+    ("health", lambda a: a.health), ("finding_ids", lambda a: _strings(a.finding_ids)),
+)
 _COVERAGE = (
     ("family", lambda c: c.family), ("complete", lambda c: bool(c.complete)), ("error", lambda c: _opt(c.error)),
-    ("skipped_rules", lambda c: _strings(c.skipped_rules)),
+    ("skipped_rules", lambda c: _strings(c.skipped_rules)), ("note", lambda c: _opt(c.note)),
 )
 _WAIVER = (
     ("rule", lambda w: w.rule), ("resource", lambda w: _opt(w.resource)), ("reason", lambda w: _s(w.reason)),
@@ -456,6 +583,11 @@ def _objects(items, keys) -> list[dict]:
     return [{key: read(item) for key, read in keys} for item in items]
 
 
+def finding_to_dict(finding: Finding) -> dict:
+    """One finding as `findings[]` of flexaudit-report.json holds it (and `flexaudit diff` repeats it)."""
+    return {key: read(finding) for key, read in _FINDING}
+
+
 def report_to_dict(report: Report) -> dict:
     """`flexaudit-report.json`, schema_version 1, keys in the contract's order."""
     return {
@@ -465,8 +597,10 @@ def report_to_dict(report: Report) -> dict:
         "scanned_at": report.scanned_at,
         "as_of": report.as_of.isoformat(),
         "summary": report.summary.as_dict(),
+        "account_blockers": [b.rule_id for b in report.account_blockers],
         "findings": _objects(report.findings, _FINDING),
         "addresses": _objects(report.addresses, _ADDRESS),
+        "conversations_addresses": _objects(report.conversations_addresses, _CONVERSATIONS_ADDRESS),
         "coverage": _objects(report.coverage, _COVERAGE),
         "waivers": _objects(report.waivers, _WAIVER),
     }

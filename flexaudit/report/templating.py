@@ -1,7 +1,9 @@
-"""The one way report templates are loaded: from report/templates, strict, whitespace-tidy.
+"""The one way templates are loaded: from a package's templates/ folder, strict, whitespace-tidy.
 
 Each renderer brings its own escaping (`autoescape` and a `finalize` hook) and
-its own filters; everything else about its templates is the same for all.
+its own filters; everything else about its templates is the same for all
+(the reports' in flexaudit/report/templates, the migration's in
+flexaudit/migration/templates).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from typing import Callable
 import jinja2
 
 
-def template_environment(*, autoescape: bool, finalize: Callable[[object], object]) -> jinja2.Environment:
+def template_environment(*, autoescape: bool, finalize: Callable[[object], object],
+                         package: str = "flexaudit.report") -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("flexaudit.report", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=autoescape,
         finalize=finalize,
         trim_blocks=True,

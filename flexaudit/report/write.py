@@ -8,11 +8,12 @@ jinja2 and compile every template.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Collection, Sequence
 
 from flexaudit.model import snapshot
 
@@ -20,23 +21,35 @@ if TYPE_CHECKING:
     from flexaudit.model.inventory import Inventory
     from flexaudit.report.model import Report
 
+# Each report file by its renderer's key (flexaudit.report.RENDERERS); written when the
+# --format of WRITTEN_WITH (else of the key itself) is asked for.
 REPORT_FILES = {
     "md": "flexaudit-report.md",
+    "summary": "flexaudit-summary.md",
     "html": "flexaudit-report.html",
     "json": "flexaudit-report.json",
     "csv": "flexaudit-addresses.csv",
 }
+WRITTEN_WITH = {"summary": "md"}
 INVENTORY_FILE = "flexaudit-inventory.json"
-# Where everything is when the Markdown report had to leave detail out.
-FULL_DETAIL_FILES = (REPORT_FILES["html"], REPORT_FILES["csv"], REPORT_FILES["json"])
+# What the summary, sized for a comment, points at for everything else.
+ATTACHMENTS = (REPORT_FILES["md"], REPORT_FILES["html"], REPORT_FILES["csv"], REPORT_FILES["json"])
+
+
+def report_keys(formats) -> list[str]:
+    """The renderers that the --format values ask for, in REPORT_FILES order."""
+    return [key for key in REPORT_FILES if WRITTEN_WITH.get(key, key) in formats]
 
 
 class OutputError(Exception):
     """The output directory cannot be used as asked (exit 2, before anything is scanned)."""
 
 
-class FilesNotWritten(Exception):
-    """Some files could not be written; the others were (each file is whole or absent)."""
+class FilesNotWritten(OSError):
+    """Some files could not be written; the others were (each file is whole or absent).
+
+    An OSError, so that every caller that handles a failed write handles this one.
+    """
 
     def __init__(self, out_dir: Path, failed: list[tuple[str, OSError]], written: list[Path]):
         self.out_dir = out_dir
@@ -47,15 +60,23 @@ class FilesNotWritten(Exception):
         done = ("written: " + ", ".join(p.name for p in written)) if written else "no file was written"
         super().__init__(f"cannot write {names} in {out_dir}: {'; '.join(reasons)}; {done}")
 
+    def __str__(self) -> str:
+        return self.args[0]
+
 
 def planned_files(formats, with_inventory: bool) -> list[str]:
-    names = [REPORT_FILES[f] for f in formats]
+    names = [REPORT_FILES[key] for key in report_keys(formats)]
     return names + ([INVENTORY_FILE] if with_inventory else [])
 
 
-def default_output_dir(account_sid: str, started: datetime, root: Path = Path("reports")) -> Path:
-    """reports/<sid>-<UTC stamp>/, suffixed -2, -3 … if a run in the same second got there first."""
-    base = root / f"{account_sid}-{started.strftime('%Y%m%dT%H%M%SZ')}"
+def default_output_dir(name: str, started: datetime, root: Path = Path("reports")) -> Path:
+    """reports/<name>-<UTC stamp>/ (name: the account SID, or `fleet`), suffixed -2, -3 … if a run in
+    the same second got there first."""
+    return unused_dir(root / f"{name}-{started.strftime('%Y%m%dT%H%M%SZ')}")
+
+
+def unused_dir(base: Path) -> Path:
+    """`base`, or the first of base-2, base-3 … that does not exist yet."""
     candidate, n = base, 1
     while candidate.exists():
         n += 1
@@ -108,35 +129,46 @@ def _probe(out_dir: Path) -> None:
 
 
 def write_outputs(report: Report, inventory: Inventory | None, out_dir: Path, formats) -> list[Path]:
-    """Write every file; each appears under its final name only when complete, and never over a file.
+    """Write every file; a file that already exists is never replaced (checked again, atomically).
+
+    Every file is attempted even when one fails (a failed report file must not
+    cost the user the others); then the first OSError is raised.
+    """
+    from flexaudit.report import RENDERERS
+
+    files = [(RENDERERS[key].filename, functools.partial(RENDERERS[key].render, report)) for key in report_keys(formats)]
+    if inventory is not None:
+        files.append((INVENTORY_FILE, functools.partial(snapshot.dumps, inventory)))
+    return write_texts(out_dir, files)
+
+
+def write_texts(out_dir: Path, files: Sequence[tuple[str, str | Callable[[], str]]],
+                executable: Collection[str] = ()) -> list[Path]:
+    """Each (file name, its text or its text's renderer) into out_dir, never over an existing file,
+    each whole or not at all; the names in `executable` (generated scripts) get mode 0755 instead of 0644.
 
     Every file is attempted even when one fails (a failed report file must not
     cost the user the others); then FilesNotWritten names what failed and what was written.
     """
-    from flexaudit.report import RENDERERS
-
-    files = [(out_dir / RENDERERS[fmt].filename, RENDERERS[fmt].render, report) for fmt in formats]
-    if inventory is not None:
-        files.append((out_dir / INVENTORY_FILE, snapshot.dumps, inventory))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FilesNotWritten(out_dir, [(path.name, exc) for path, _, _ in files], []) from None
+        raise FilesNotWritten(out_dir, [(name, exc) for name, _ in files], []) from None
     written: list[Path] = []
     failed: list[tuple[str, OSError]] = []
-    for path, render, source in files:
+    for name, text in files:
         try:
-            write_new(path, render(source))
+            write_new(out_dir / name, text() if callable(text) else text, 0o755 if name in executable else 0o644)
         except OSError as exc:
-            failed.append((path.name, exc))
+            failed.append((name, exc))
         else:
-            written.append(path)
+            written.append(out_dir / name)
     if failed:
         raise FilesNotWritten(out_dir, failed, written)
     return written
 
 
-def write_new(path: Path, text: str) -> Path:
+def write_new(path: Path, text: str, mode: int = 0o644) -> Path:
     """Write `path` whole or not at all, never over an existing file.
 
     The text goes to a temporary name in the same directory (it cannot clash
@@ -147,7 +179,7 @@ def write_new(path: Path, text: str) -> Path:
     """
     data = text.encode("utf-8")
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.partial")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -59,12 +59,25 @@ def rule_to_dict(r: Rule) -> dict:
         "readiness": r.readiness,
         "account_wide": r.account_wide,
         "blocker_fix": r.blocker_fix,
+        "prerequisite": r.prerequisite,
     }
 
 
-def render_json() -> str:
-    """The catalog as a JSON document (text, ending with a newline)."""
-    doc = {"schema_version": CATALOG_SCHEMA_VERSION, "rules": [rule_to_dict(r) for r in all_rules()]}
+def select_rules(ids=(), severity: str | None = None) -> list[Rule]:
+    """The rules named (any case; every rule when none is) of that default severity (any when None).
+    An id not in the catalog is a KeyError naming it."""
+    rules = all_rules()
+    wanted = [i.strip().upper() for i in ids]
+    unknown = [i for i in wanted if i not in {r.id for r in rules}]
+    if unknown:
+        raise KeyError(unknown[0])
+    return [r for r in rules if (not wanted or r.id in wanted) and (severity is None or r.severity.label == severity)]
+
+
+def render_json(rules: list[Rule] | None = None) -> str:
+    """The catalog (or those rules) as a JSON document (text, ending with a newline)."""
+    rules = all_rules() if rules is None else rules
+    doc = {"schema_version": CATALOG_SCHEMA_VERSION, "rules": [rule_to_dict(r) for r in rules]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -84,11 +97,14 @@ def _readiness(r: Rule) -> str:
     return "no effect"
 
 
-def render_markdown(for_file: bool = True) -> str:
+def render_markdown(for_file: bool = True, rules: list[Rule] | None = None) -> str:
     """The catalog as Markdown: a summary table, then one section per rule.
 
     for_file adds the do-not-edit note that CATALOG.md carries; the terminal does without it.
+    With `rules` (a selection), only those rules, without the terms.
     """
+    if rules is not None:
+        return _selection(rules)
     rules = all_rules()
     note = [
         "<!-- Generated from the rule metadata by `python -m flexaudit.rules.catalog --write flexaudit/rules/CATALOG.md`."
@@ -109,14 +125,30 @@ def render_markdown(for_file: bool = True) -> str:
         "|---|---|---|---|---|",
     ]
     for r in rules:
-        needs = ", ".join(f"`{f}`" for f in r.families) or "-"
-        out.append(f"| [{r.id}](#{r.id.lower()}) | {_severity(r)} | {_cell(r.title)} | `{r.resource_type}` ({_cell(r.scope)}) | {needs} |")
+        out.append(_summary_row(r))
     out.append("")
     block = None
     for r in rules:
         if r.block != block:
             block = r.block
             out += [f"## {BLOCK_TITLES[block]}", ""]
+        out += _rule_section(r)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _summary_row(r: Rule) -> str:
+    needs = ", ".join(f"`{f}`" for f in r.families) or "-"
+    return f"| [{r.id}](#{r.id.lower()}) | {_severity(r)} | {_cell(r.title)} | `{r.resource_type}` ({_cell(r.scope)}) | {needs} |"
+
+
+def _selection(rules: list[Rule]) -> str:
+    if not rules:
+        return "No rule matches.\n"
+    out = []
+    if len(rules) > 1:
+        out += ["| id | severity | title | finding names | needs |", "|---|---|---|---|---|"]
+        out += [_summary_row(r) for r in rules] + [""]
+    for r in rules:
         out += _rule_section(r)
     return "\n".join(out).rstrip("\n") + "\n"
 

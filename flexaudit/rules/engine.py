@@ -102,4 +102,6 @@ def _coverage(inventory: Inventory, family: str, skipped: set[str]) -> CoverageE
         return CoverageEntry(family=family, complete=False, error=NOT_SCANNED, skipped_rules=sorted(skipped))
     complete = cov.complete is True
     error = cov.error if cov.error else (None if complete else "incomplete (no error recorded)")
-    return CoverageEntry(family=family, complete=complete, error=error, skipped_rules=sorted(skipped))
+    note = getattr(cov, "note", None)
+    return CoverageEntry(family=family, complete=complete, error=error, skipped_rules=sorted(skipped),
+                         note=note if isinstance(note, str) and note else None)

@@ -17,7 +17,7 @@ from flexaudit.analysis.index import (
     sids,
     text,
 )
-from flexaudit.rules.registry import Hit, on_flow, on_number, rule
+from flexaudit.rules.registry import Hit, on_address, on_flow, on_number, rule
 from flexaudit.rules.studio import flows_with_studio, studio_label, unreachable_reason
 from flexaudit.analysis.studio_graph import INCOMING_CONVERSATION_MESSAGE
 
@@ -114,11 +114,7 @@ def flx407(ctx: Context):
         problems = [f"it is in Messaging Service {sids(services)}"] if services else []
         problems += [f"{n.sid} sends inbound messages to {ctx.describe_handler(n.sms_url)}" for n in numbers if text(n.sms_url)]
         if problems:
-            yield Hit(
-                str(a.sid),
-                text(a.friendly_name) or text(a.address) or str(a.sid),
-                f"Conversations address {a.sid} ({text(a.type).lower()} {text(a.address)}): {'; '.join(problems)}.",
-            )
+            yield on_address(a, f"Conversations address {a.sid} ({text(a.type).lower()} {text(a.address)}): {'; '.join(problems)}.")
 
 
 @rule("FLX408", families=("flex_flows",))
@@ -128,9 +124,10 @@ def flx408(ctx: Context):
             yield on_flow(f, f"Web Flex Flow {f.sid}: the website must move to Webchat 3.x with a Conversations chat address.")
 
 
+# Only when the configuration was read: when it could not be, the engine skips FLX409 and
+# coverage and FLX901 say so (rules.md).
 @rule("FLX409", families=("conversations",))
 def flx409(ctx: Context):
-    # Only on a configuration that was read: one that could not be (coverage and FLX901 say so) proves nothing.
     inv = ctx.inventory
     name = text(inv.account.friendly_name) if inv.account else ""
     if inv.conversations_configuration is None:

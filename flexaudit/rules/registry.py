@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Callable, Iterable, Iterator
 
-from flexaudit.analysis.index import display_name, flow_name, number_name
+from flexaudit.analysis.index import address_name, display_name, flow_name, number_name
 from flexaudit.model.findings import RESOURCE_TYPES, RULE_ID, Severity
-from flexaudit.model.inventory import FAMILIES, FlexFlow, PhoneNumber
+from flexaudit.model.inventory import FAMILIES, AddressConfiguration, FlexFlow, PhoneNumber
 
 BLOCK_NAMES = {
     "1": "routing",
     "2": "studio",
     "3": "chat",
     "4": "migration",
+    "5": "conversations",
+    "6": "code",
     "9": "coverage",
 }
 
@@ -38,6 +40,8 @@ BLOCK_TITLES = {
     "studio": "2xx: Studio (the flow behind an enabled studio integration)",
     "chat": "3xx: Programmable Chat end of life and legacy hygiene",
     "migration": "4xx: Flex Conversations migration readiness",
+    "conversations": "5xx: Flex Conversations health (the addresses already migrated)",
+    "code": "6xx: custom code still on the legacy APIs",
     "coverage": "9xx: the scan itself",
 }
 
@@ -58,6 +62,11 @@ def on_flow(flow: FlexFlow, message: str, severity: Severity | None = None) -> H
 
 def on_number(number: PhoneNumber, message: str) -> Hit:
     return Hit(str(number.sid), number_name(number), message)
+
+
+def on_address(address: AddressConfiguration, message: str) -> Hit:
+    """A finding on a Conversations address configuration, named by its friendly name, else its address."""
+    return Hit(str(address.sid), address_name(address), message)
 
 
 def on_resource(resource, message: str) -> Hit:
@@ -90,6 +99,9 @@ class Rule:
     # A blocker's first step in an address's plan: a str.format template over the
     # values readiness.py offers ({flex_flow}, {studio_flow}, {account} …).
     blocker_fix: str | None = None
+    # An account-wide blocker's short imperative for the reports' first line
+    # ("upgrade Flex UI to 2.x"): the account's prerequisite before any address moves.
+    prerequisite: str | None = None
     check: Callable[..., Iterable[Hit]] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -136,6 +148,7 @@ def rule(id: str, *, families: Iterable[str]):
                 readiness=data.pop("readiness", None),
                 account_wide=data.pop("account_wide", False),
                 blocker_fix=_folded(data.pop("blocker_fix", None)),
+                prerequisite=_folded(data.pop("prerequisite", None)),
                 check=func,
             )
         except KeyError as exc:
@@ -181,6 +194,8 @@ def _validate(meta: Rule) -> None:
         raise ValueError(f"{meta.id}: readiness must be one of {READINESS_EFFECTS}")
     if (meta.readiness == BLOCKS) != (meta.blocker_fix is not None):
         raise ValueError(f"{meta.id}: a rule that blocks migration, and only such a rule, has a blocker_fix")
+    if (meta.readiness == BLOCKS and meta.account_wide) != (meta.prerequisite is not None):
+        raise ValueError(f"{meta.id}: an account-wide blocker, and only such a rule, has a prerequisite")
 
 
 def all_rules() -> list[Rule]:
@@ -212,4 +227,4 @@ def rule_ids() -> frozenset[str]:
 
 def _load() -> None:
     # importing the block modules registers their rules
-    from flexaudit.rules import chat, coverage, migration, routing, studio  # noqa: F401
+    from flexaudit.rules import chat, code, conversations, coverage, migration, routing, studio  # noqa: F401

@@ -103,7 +103,8 @@ def flx105(ctx: Context):
 @rule("FLX106", families=("flex_flows",))
 def flx106(ctx: Context):
     for f in ctx.flows:
-        if is_disabled(f):
+        # A disabled task flow is Twilio's documented outbound-only pattern, not a leftover.
+        if is_disabled(f) and integration_type(f) != "task":
             ident = text(f.contact_identity)
             yield on_flow(
                 f,

@@ -1,14 +1,33 @@
-"""2xx: Studio, the flow behind an enabled `studio` integration."""
+"""2xx: Studio, the flow behind an enabled `studio` integration (and, for FLX204, FLX205 and
+FLX207, the Studio flow of a Conversations address)."""
 
 from __future__ import annotations
 
-from flexaudit.model.inventory import FlexFlow, StudioFlow
+from flexaudit.model.inventory import AddressConfiguration, FlexFlow, StudioFlow
 from flexaudit.analysis.index import Context, integ_text, integration_type, sids, text
-from flexaudit.analysis.studio_graph import INCOMING_MESSAGE, StudioDefinition, Widget, is_placeholder
+from flexaudit.analysis.studio_graph import (
+    INCOMING_CONVERSATION_MESSAGE,
+    INCOMING_MESSAGE,
+    StudioDefinition,
+    Widget,
+    chat_trigger_variables,
+    is_placeholder,
+)
 from flexaudit.rules.registry import on_flow, on_resource, rule
 
 DEPS = ("flex_flows", "studio")
+# The rules on every Studio flow something routes messages to: a Flex Flow or a Conversations address.
+ROUTED_DEPS = DEPS + ("conversations",)
 MAX_LISTED = 5
+
+# FLX207: a Programmable Chat trigger variable's Conversations counterpart (rules.md); None: there is none
+CONVERSATION_COUNTERPARTS = {
+    "Body": "trigger.conversation.Body",
+    "From": "trigger.conversation.Author",
+    "ChannelSid": "trigger.conversation.ConversationSid",
+    "InstanceSid": "trigger.conversation.ChatServiceSid",
+    "ChannelAttributes": None,
+}
 
 
 def studio_flex_flows(ctx: Context) -> list[FlexFlow]:
@@ -37,6 +56,20 @@ def used_studio_flows(ctx: Context):
     """(Studio flow, the enabled Flex Flows using it), by Studio flow sid."""
     for sid in sorted(ctx.studio_users):
         yield ctx.studio_by_sid[sid], ctx.studio_users[sid]
+
+
+def routed_studio_flows(ctx: Context):
+    """(Studio flow, the enabled Flex Flows using it, the Conversations addresses whose Studio flow it
+    is), by Studio flow sid: every Studio flow that inbound messages reach."""
+    for sid in sorted(set(ctx.studio_users) | set(ctx.address_studio_users)):
+        yield ctx.studio_by_sid[sid], ctx.studio_users.get(sid, []), ctx.address_studio_users.get(sid, [])
+
+
+def users(flows: list[FlexFlow], addresses: list[AddressConfiguration]) -> str:
+    """`used by Flex Flow FO…; Conversations address IG…`."""
+    parts = [f"Flex Flow {sids(flows)}"] if flows else []
+    parts += [f"Conversations address {sids(addresses)}"] if addresses else []
+    return "used by " + "; ".join(parts)
 
 
 def listed(items: list[str]) -> str:
@@ -83,13 +116,13 @@ def flx203(ctx: Context):
             )
 
 
-@rule("FLX204", families=DEPS)
+@rule("FLX204", families=ROUTED_DEPS)
 def flx204(ctx: Context):
-    for studio, flows in used_studio_flows(ctx):
+    for studio, flows, addresses in routed_studio_flows(ctx):
         if text(studio.status).lower() == "draft":
             yield on_resource(
                 studio,
-                f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}) is a draft"
+                f"Studio flow {studio_label(studio)} ({users(flows, addresses)}) is a draft"
                 f"{f' at revision {studio.revision}' if isinstance(studio.revision, int) else ''}: "
                 "the published revision may differ from what was audited.",
             )
@@ -107,14 +140,14 @@ def _studio_errors(studio: StudioFlow) -> list[str]:
     return out
 
 
-@rule("FLX205", families=DEPS)
+@rule("FLX205", families=ROUTED_DEPS)
 def flx205(ctx: Context):
-    for studio, flows in used_studio_flows(ctx):
+    for studio, flows, addresses in routed_studio_flows(ctx):
         problems = _studio_errors(studio) + ctx.studio_definition(studio).problems
         if problems:
             yield on_resource(
                 studio,
-                f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}): {listed(problems)}.",
+                f"Studio flow {studio_label(studio)} ({users(flows, addresses)}): {listed(problems)}.",
             )
 
 
@@ -149,4 +182,28 @@ def flx206(ctx: Context):
             yield on_resource(
                 studio,
                 f"Studio flow {studio_label(studio)} (used by Flex Flow {sids(flows)}): {listed(problems)}{missing}.",
+            )
+
+
+def _chat_variable_fix(variable: str) -> str:
+    counterpart = CONVERSATION_COUNTERPARTS.get(variable.rsplit(".", 1)[-1])
+    return f"{variable} (use {counterpart})" if counterpart else f"{variable} (no trigger.conversation counterpart)"
+
+
+@rule("FLX207", families=ROUTED_DEPS)
+def flx207(ctx: Context):
+    for studio, flows, addresses in routed_studio_flows(ctx):
+        graph = ctx.studio_definition(studio)
+        reached = graph.reachable_from(INCOMING_CONVERSATION_MESSAGE)
+        reads = []
+        for widget in graph.widgets:  # in the definition's order
+            if widget.name in reached:
+                variables = chat_trigger_variables(widget)
+                if variables:
+                    reads.append(f"widget {widget.name!r} reads {', '.join(_chat_variable_fix(v) for v in variables)}")
+        if reads:
+            yield on_resource(
+                studio,
+                f"Studio flow {studio_label(studio)} ({users(flows, addresses)}): on the Incoming Conversation "
+                f"path, {listed(reads)}; Conversations executions have no trigger.message, so these are empty.",
             )

@@ -14,14 +14,19 @@ from typing import Callable
 
 from flexaudit.model.inventory import FAMILIES, family_fields
 from flexaudit.scan.account import scan_account
+from flexaudit.scan.active_conversations import scan_active_conversations
 from flexaudit.scan.chat import scan_chat
+from flexaudit.scan.code import scan_code
+from flexaudit.scan.conversation_services import scan_conversation_services
 from flexaudit.scan.conversations import scan_conversations
 from flexaudit.scan.flex_configuration import scan_flex_configuration
 from flexaudit.scan.flex_flows import scan_flex_flows
 from flexaudit.scan.interface import Needed, ScanContext, Scanned
+from flexaudit.scan.messages import scan_messages
 from flexaudit.scan.messaging import scan_messaging_services
 from flexaudit.scan.phone_numbers import scan_phone_numbers
 from flexaudit.scan.proxy import scan_proxy_services
+from flexaudit.scan.serverless import scan_serverless
 from flexaudit.scan.studio_flows import scan_studio_flows
 from flexaudit.scan.taskrouter import scan_taskrouter
 
@@ -31,9 +36,12 @@ class Family:
     name: str
     scan: Callable[[ScanContext, Needed], Scanned]
     needs: tuple[str, ...] = ()
-    # The chat channel list: 100 channels a page, each page naming the next. It
-    # decides how long a scan takes, so its requests go ahead of the others.
+    # A long sequential list (chat channels, active conversations: 100 a page, each
+    # page naming the next) decides how long a scan takes, so its requests go ahead
+    # of the others.
     chain: bool = False
+    # False for the family that reads local files (--code): its coverage says nothing about the credentials
+    reads_api: bool = True
 
     @property
     def fills(self) -> tuple[str, ...]:
@@ -47,11 +55,17 @@ FAMILY_TABLE: tuple[Family, ...] = (
     Family("flex_configuration", scan_flex_configuration),
     Family("flex_flows", scan_flex_flows),
     Family("conversations", scan_conversations),
+    # The second chain: started as soon as the configuration names the Flex conversation service.
+    Family("active_conversations", scan_active_conversations, needs=("conversations",), chain=True),
     Family("studio", scan_studio_flows, needs=("flex_flows", "conversations")),
     Family("proxy", scan_proxy_services),
     Family("messaging", scan_messaging_services),
     Family("chat", scan_chat, needs=("flex_configuration", "flex_flows"), chain=True),
     Family("taskrouter", scan_taskrouter, needs=("flex_configuration", "flex_flows")),
+    Family("conversation_services", scan_conversation_services),
+    Family("serverless", scan_serverless),
+    Family("code", scan_code, reads_api=False),  # the disk, not the API: only with --code
+    Family("messages", scan_messages, needs=("flex_flows",)),
 )
 
 

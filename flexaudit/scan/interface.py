@@ -13,11 +13,22 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Callable, Mapping
-
-from twilio.rest import Client
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from flexaudit.model.inventory import FamilyCoverage
+
+if TYPE_CHECKING:  # the CLI reads CodeRoot at start-up: no need to load the SDK for it
+    from twilio.rest import Client
+
+
+@dataclass(frozen=True)
+class FamilyProgress:
+    """What the orchestrator tells the progress callback: a family started or finished reading.
+    (Scanners tell it notes, as text.)"""
+
+    family: str
+    finished: bool
 
 
 @dataclass
@@ -27,7 +38,9 @@ class ScanContext:
     # Only for leaf requests that never wait on other pool work (fetch one flow,
     # list one pool's numbers): waiting inside the pool could deadlock it.
     fanout: Executor
-    progress: Callable[[str], None]
+    progress: Callable[[str | FamilyProgress], None]
+    # Local source trees to read (--code): the one family that reads the disk, not the API.
+    code_roots: tuple["CodeRoot", ...] = ()
 
     def fetch_all(self, fn, items):
         """fn(item) for every item, concurrently; results in item order."""
@@ -44,7 +57,19 @@ class Scanned:
 
     value: object
     error: str | None = None  # what could not be read; None: the family is complete
+    # A complete family that holds nothing on purpose says why ("not requested (--no-traffic)")
+    note: str | None = None
 
     @property
     def coverage(self) -> FamilyCoverage:
-        return FamilyCoverage(self.error is None, self.error)
+        return FamilyCoverage(self.error is None, self.error, self.note)
+
+
+@dataclass(frozen=True)
+class CodeRoot:
+    """A --code directory and the label its files' paths carry ("" when it is the only one)."""
+
+    path: Path
+    label: str
+    prefix: str = ""  # put before every path found under it: "<label>/" when several roots are scanned
+

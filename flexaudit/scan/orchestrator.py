@@ -11,38 +11,18 @@ from datetime import datetime, timezone
 from collections.abc import Mapping
 from typing import Callable
 
-from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from flexaudit import __version__
-from flexaudit.api.errors import ReadFailed
 from flexaudit.model.inventory import FAMILIES, FamilyCoverage, Inventory
-from flexaudit.safe_text import one_line
 from flexaudit.scan.families import FAMILY_TABLE, Family
-from flexaudit.scan.interface import ScanContext, Scanned
+from flexaudit.scan.errors import describe_error
+from flexaudit.scan.interface import CodeRoot, FamilyProgress, Needed, ScanContext, Scanned
 
 
 class CredentialsRejected(Exception):
     """Twilio answered 401: nothing can be read with these credentials."""
-
-
-def describe_error(exc: BaseException, family: str | None = None) -> str:
-    """One line for coverage and FLX901; carries no credential (none is ever in these)."""
-    if isinstance(exc, TwilioRestException):
-        code = f", Twilio error {exc.code}" if exc.code else ""
-        msg = one_line((exc.msg or "").strip().splitlines()[0])[:200] if exc.msg and exc.msg.strip() else ""
-        line = f"HTTP {exc.status}{code}: {msg}" if msg else f"HTTP {exc.status}{code}"
-        if exc.status == 401 and family == "account":
-            line += " (a Standard API key cannot read the Account resource; the other families do not need it)"
-        return line
-    if isinstance(exc, TwilioServiceException):  # an RFC 9457 error body: every field is the server's
-        what = one_line(exc.detail or exc.title or "")[:200]
-        return f"HTTP {one_line(exc.status)[:8]}, Twilio error {one_line(exc.code)[:12]}" + (f": {what}" if what else "")
-    if isinstance(exc, ReadFailed):
-        return one_line(exc)
-    if isinstance(exc, RecursionError):
-        return "an answer nested too deeply to read"
-    return f"unexpected {exc.__class__.__name__}: {one_line(exc)[:200]}"
 
 
 def run_scan(
@@ -50,22 +30,35 @@ def run_scan(
     account_sid: str,
     *,
     concurrency: int = 8,
-    progress: Callable[[str], None] = lambda _msg: None,
+    progress: Callable[[str | FamilyProgress], None] = lambda _msg: None,
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    code_roots: tuple[CodeRoot, ...] = (),
+    not_requested: Mapping[str, str] | None = None,
 ) -> Inventory:
+    """Read every family of the table into an Inventory.
+
+    `progress` hears each family start and finish (FamilyProgress) and the
+    scanners' own notes (text). `not_requested` maps a family the user chose not
+    to read (`--no-traffic`) to the note its coverage shows: it is complete, empty,
+    and sends no request.
+    """
     inventory = Inventory(
         account_sid=account_sid,
         scanned_at=now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         tool_version=__version__,
     )
+    skipped = dict(not_requested or {})
     pools = _Pools(client, max(2, 2 * concurrency))
     try:
         futures: dict[str, Future] = {}
         for family in FAMILY_TABLE:
+            if family.name in skipped:
+                futures[family.name] = _done(Scanned(None, note=skipped[family.name]))
+                continue
             ctx = ScanContext(client=client, account_sid=account_sid, progress=progress,
-                              fanout=pools.chain if family.chain else pools.fanout)
-            futures[family.name] = pools.families.submit(family.scan, ctx, _Needed(family, futures))
-        unauthorized = _collect(inventory, futures, progress)
+                              fanout=pools.chain if family.chain else pools.fanout, code_roots=code_roots)
+            futures[family.name] = pools.families.submit(_read_family, family, ctx, _Needed(family, futures))
+        unauthorized = _collect(inventory, futures, progress, skipped)
     except BaseException:
         # Ctrl-C: do not wait for requests still in flight (each may take a full timeout).
         pools.shutdown(wait=False)
@@ -73,15 +66,30 @@ def run_scan(
     pools.shutdown(wait=True)
     # A 401 on every family is a rejected credential. A 401 on some only is a
     # permission gap: a Standard API key may read everything but the Account.
-    if unauthorized and not any(c.complete for c in inventory.coverage.values()):
+    if unauthorized and not any(inventory.coverage[f.name].complete for f in FAMILY_TABLE
+                                if f.reads_api and f.name not in skipped):
         raise CredentialsRejected("credentials rejected by Twilio (HTTP 401): check the account SID and its auth token or API key")
     return inventory
+
+
+def _read_family(family: Family, ctx: ScanContext, needed: Needed) -> Scanned:
+    ctx.progress(FamilyProgress(family.name, finished=False))
+    try:
+        return family.scan(ctx, needed)
+    finally:
+        ctx.progress(FamilyProgress(family.name, finished=True))
+
+
+def _done(scanned: Scanned) -> Future:
+    future: Future = Future()
+    future.set_result(scanned)
+    return future
 
 
 class _Pools:
     """Threads for the families and for their fan-out requests.
 
-    The chain family gets fan-out threads of its own whose requests the
+    The chain families get fan-out threads of their own whose requests the
     transport sends ahead of queued ones (see GuardedHttpClient.urgent_thread).
     """
 
@@ -123,8 +131,9 @@ class _Needed(Mapping):
         return len(self._names)
 
 
-def _collect(inventory: Inventory, futures: dict[str, Future], progress) -> int:
-    """Wait for every family, fill the Inventory and its coverage; the number of families answered 401."""
+def _collect(inventory: Inventory, futures: dict[str, Future], progress, skipped: Mapping[str, str]) -> int:
+    """Wait for every family, fill the Inventory and its coverage; the number of families answered 401.
+    A family in `skipped` keeps its fields' defaults."""
     unauthorized = 0
     by_name = {f.name: f for f in FAMILY_TABLE}
     for family in (by_name[name] for name in FAMILIES):  # coverage in the Inventory's order
@@ -136,8 +145,9 @@ def _collect(inventory: Inventory, futures: dict[str, Future], progress) -> int:
             inventory.coverage[family.name] = FamilyCoverage(False, describe_error(exc, family.name))
             progress(f"{family.name}: could not be read ({describe_error(exc, family.name)})")
             continue
-        values = scanned.value if len(family.fills) > 1 else (scanned.value,)
-        for name, value in zip(family.fills, values, strict=True):
-            setattr(inventory, name, value)
+        if family.name not in skipped:
+            values = scanned.value if len(family.fills) > 1 else (scanned.value,)
+            for name, value in zip(family.fills, values, strict=True):
+                setattr(inventory, name, value)
         inventory.coverage[family.name] = scanned.coverage
     return unauthorized

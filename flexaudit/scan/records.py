@@ -24,6 +24,7 @@ import re
 import types
 import typing
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from flexaudit.bounds import NESTING_LIMIT, TOO_DEEP
@@ -108,11 +109,14 @@ def sequence(value) -> list | None:
 
 
 def timestamp(value) -> str | None:
-    """ISO-8601 UTC (`2026-01-31T09:00:00Z`); a string that is no ISO-8601 date is kept as is."""
+    """ISO-8601 UTC (`2026-01-31T09:00:00Z`) of an ISO-8601 or RFC 2822 date; any other string is kept as is."""
+    return instant(value) or url(value)
+
+
+def instant(value) -> str | None:
+    """ISO-8601 UTC (`2026-01-31T09:00:00Z`) of an ISO-8601 or RFC 2822 date, else None."""
     moment = _moment(value)
-    if moment is not None:
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return url(value)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
 
 
 def utc_day(value) -> str | None:
@@ -122,12 +126,16 @@ def utc_day(value) -> str | None:
 
 
 def _moment(value) -> datetime | None:
-    # v1/v2 APIs send ISO 8601 with a `Z`; fromisoformat reads that and offsets.
+    # v1/v2 APIs send ISO 8601 with a `Z`, which fromisoformat reads; the 2010 API
+    # sends RFC 2822 (`Fri, 02 Oct 2026 14:03:11 +0000`).
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            return None
+            try:
+                value = parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                return None
     if not isinstance(value, datetime):
         return None
     if value.tzinfo is None:

@@ -15,7 +15,6 @@ from flexaudit.emulator import Emulator
 from tests.support.scanning import cli_scan
 
 
-
 class _ForwardingProxy(BaseHTTPRequestHandler):
     """A plain HTTP forward proxy: takes absolute-form GETs, forwards them, records the URLs."""
 
@@ -39,9 +38,16 @@ class _ForwardingProxy(BaseHTTPRequestHandler):
         pass
 
 
+class _ProxyServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's default backlog of 5 drops a scan's simultaneous connects (each
+    # dropped SYN costs a 1 s retransmit), as the emulator's own server notes.
+    request_queue_size = 128
+
+
 @pytest.fixture
 def proxy():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ForwardingProxy)
+    server = _ProxyServer(("127.0.0.1", 0), _ForwardingProxy)
     server.seen = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

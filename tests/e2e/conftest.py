@@ -3,7 +3,7 @@
 import pytest
 
 CREDENTIAL_VARIABLES = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET",
-                        "TWILIO_REGION", "TWILIO_EDGE", "FLEXAUDIT_API_BASE_URL")
+                        "TWILIO_REGION", "TWILIO_EDGE", "FLEXAUDIT_API_BASE_URL", "TWILIO_CONFIG_DIR")
 
 
 @pytest.fixture(autouse=True)

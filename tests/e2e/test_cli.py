@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -14,8 +15,10 @@ from flexaudit.cli import cli
 from flexaudit.emulator import Emulator
 from flexaudit.rules import all_rules
 
-FIVE_FILES = {"flexaudit-report.md", "flexaudit-report.html", "flexaudit-report.json",
-              "flexaudit-addresses.csv", "flexaudit-inventory.json"}
+SIX_FILES = {"flexaudit-report.md", "flexaudit-summary.md", "flexaudit-report.html", "flexaudit-report.json",
+             "flexaudit-addresses.csv", "flexaudit-inventory.json"}
+
+
 def run(*args):
     return CliRunner().invoke(cli, list(args))
 
@@ -35,11 +38,16 @@ def demo_run(tmp_path_factory):
     return result, out
 
 
-def test_demo_writes_the_five_files_and_says_where(demo_run):
+def test_demo_writes_the_six_files_and_says_where(demo_run):
     result, out = demo_run
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == FIVE_FILES
-    assert str(out / "flexaudit-report.md") in result.stdout
+    assert {p.name for p in out.iterdir()} == SIX_FILES
+    # the folder (folded to the terminal's width, never cut), then the files in it
+    written = result.stdout.split("Reports written to ")[1]
+    folder, names = written.split(":\n", 1)
+    assert folder.replace("\n", "") == f"{out}/"
+    assert names.split() == ["flexaudit-report.md", "flexaudit-summary.md", "flexaudit-report.html",
+                             "flexaudit-report.json", "flexaudit-addresses.csv", "flexaudit-inventory.json"]
     report = json.loads((out / "flexaudit-report.json").read_text())
     assert report["schema_version"] == 1 and report["as_of"] == "2026-11-21"
     assert all(c["complete"] for c in report["coverage"])
@@ -94,7 +102,8 @@ def test_default_output_dir_is_timestamped_under_reports(tmp_path, monkeypatch):
 def test_format_selects_files(tmp_path):
     out = tmp_path / "o"
     assert run("scan", "--demo", "--quiet", "--format", "csv", "--format", "md", "--output-dir", str(out)).exit_code == 0
-    assert {p.name for p in out.iterdir()} == {"flexaudit-addresses.csv", "flexaudit-report.md", "flexaudit-inventory.json"}
+    assert {p.name for p in out.iterdir()} == {"flexaudit-addresses.csv", "flexaudit-report.md", "flexaudit-summary.md",
+                                              "flexaudit-inventory.json"}
 
 
 def test_fail_on_gates_on_unsuppressed_severity(tmp_path):
@@ -192,8 +201,59 @@ def test_rules_lists_the_whole_catalog():
     as_json = json.loads(run("rules", "--format", "json").stdout)
     listed = as_json["rules"] if isinstance(as_json, dict) else as_json
     assert [r["id"] for r in listed] == ids
-    expected = {f"FLX{n}" for n in (*range(101, 114), *range(201, 207), *range(301, 306), *range(401, 410), 901)}
+    expected = {f"FLX{n}" for n in (*range(101, 114), *range(201, 208), *range(301, 306), *range(401, 410),
+                                    *range(501, 509), *range(601, 604), 901)}
     assert set(ids) == expected
+
+
+def test_rules_shows_just_the_rules_asked_for():
+    one = run("rules", "flx401")
+    assert one.exit_code == 0
+    assert one.stdout.startswith("### FLX401\n") and one.stdout.count("### FLX") == 1
+    two = run("rules", "FLX101", "FLX403", "--format", "json")
+    assert [r["id"] for r in json.loads(two.stdout)["rules"]] == ["FLX101", "FLX403"]
+    high = json.loads(run("rules", "--severity", "high", "--format", "json").stdout)["rules"]
+    assert high and all(r["severity"] == "high" for r in high)
+    assert {r["id"] for r in high} == {r.id for r in all_rules() if r.severity.label == "high"}
+    both = run("rules", "FLX101", "FLX201", "--severity", "critical")
+    assert both.stdout.count("### FLX") == 1 and "### FLX201" in both.stdout
+    assert run("rules", "FLX106", "--severity", "critical").stdout == "No rule matches.\n"
+    assert_one_line_error(run("rules", "FLX999"), 2, "unknown rule id FLX999")
+
+
+def test_rules_on_a_terminal_pages_long_output_only(tmp_path):
+    """A real pseudo-terminal of 24 rows: the whole catalog goes through $PAGER, one rule does not."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    def on_a_terminal(*args: str) -> str:
+        controller, terminal = pty.openpty()
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+        env = {**os.environ, "PAGER": "echo PAGED-BY-PAGER; cat >/dev/null", "TERM": "dumb"}
+        proc = subprocess.Popen([sys.executable, "-m", "flexaudit", "rules", *args], stdin=terminal,
+                                stdout=terminal, stderr=terminal, env=env, close_fds=True)
+        os.close(terminal)
+        chunks = []
+        try:
+            while True:
+                try:
+                    data = os.read(controller, 65536)
+                except OSError:  # the terminal closed: the process is gone
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+        finally:
+            os.close(controller)
+            proc.wait(timeout=60)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    paged = on_a_terminal()
+    assert "PAGED-BY-PAGER" in paged and "### FLX101" not in paged
+    direct = on_a_terminal("FLX101")
+    assert "PAGED-BY-PAGER" not in direct and "### FLX101" in direct
 
 
 def test_python_dash_m_and_version():
@@ -251,3 +311,18 @@ def test_a_scan_starts_without_loading_the_rules_and_renderers():
             "'flexaudit.emulator.server') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_api_that_never_answers_is_exit_4_one_line_and_nothing_written(tmp_path, monkeypatch):
+    import functools
+
+    from flexaudit.api.transport import GuardedHttpClient
+
+    # one attempt per request: the refused port is said at once, not after the backoff ladder
+    monkeypatch.setattr("flexaudit.commands.scan.GuardedHttpClient",
+                        functools.partial(GuardedHttpClient, max_attempts=1))
+    result = run("scan", "--account-sid", "AC" + "1" * 32, "--auth-token", "f" * 32,
+                 "--api-base-url", "http://127.0.0.1:9", "--output-dir", str(tmp_path / "out"))
+    assert_one_line_error(result, 4, "Twilio could not be reached: http://127.0.0.1:9: connection refused; nothing was "
+                                     "scanned and no file was written")
+    assert not (tmp_path / "out").exists()

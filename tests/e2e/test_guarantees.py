@@ -71,6 +71,64 @@ def test_customer_identities_are_counted_not_listed(demo_scenario, tmp_path):
     assert "45 active channel" in flx302["message"] and "sms: 22" in flx302["message"]  # counts, not identities
 
 
+def test_message_bodies_and_senders_never_leave_the_scan(demo_scenario, tmp_path):
+    from flexaudit.emulator.resources import CUSTOMER_BODY, CUSTOMER_FROM_PREFIX
+
+    canary_body, canary_sender = "CANARY-BODY-4711", "+19990004711"
+    demo_scenario["messages"].append({"to": "+14155550101", "from": canary_sender, "body": canary_body,
+                                      "date_sent": "2026-11-21T08:59:00Z"})
+    demo_scenario["messages"].append({"to": "whatsapp:+14155550112", "from": f"whatsapp:{canary_sender}",
+                                      "body": canary_body, "date_sent": "2026-11-20T08:00:00Z"})
+    with Emulator(demo_scenario) as emu:
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--as-of", "2026-11-21", "--output-dir",
+                            str(tmp_path / "o")])
+        asked = [r for r in emu.requests if r["path"].endswith("/Messages.json")]
+    assert result.returncode == 0, result.stderr
+    addresses = {(f["channel_type"], "".join(c for c in f["contact_identity"] if c.isdigit()))
+                 for f in demo_scenario["flex_flows"]
+                 if f.get("enabled", True) and f["channel_type"] in ("sms", "whatsapp")}
+    assert len(asked) == len(addresses) == 19  # one per distinct enabled sms/whatsapp address of the demo
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    support = next(a for a in report["addresses"] if a["contact_identity"] == "+14155550101" and a["enabled"])
+    assert support["last_inbound_at"] == "2026-11-21T08:59:00Z"  # the canary message was read: its date only
+    blob = everything_written(tmp_path / "o", result)
+    for canary in (canary_body, canary_sender, CUSTOMER_BODY, CUSTOMER_FROM_PREFIX):
+        assert canary not in blob
+
+
+SOURCE_CANARY = "CANARY-5ource-7ext-9b1f"
+
+
+def test_source_text_of_functions_and_code_trees_stays_in_memory(demo_scenario, tmp_path):
+    """A canary on a matching line of a deployed Function and of a local file: the findings name both
+    lines, and the canary is in no file written, no terminal output, no request; Variables are never asked."""
+    function = (f"exports.handler = async (context, event, callback) => {{\n"
+                f"  await context.getTwilioClient().chat.v2.services('{SOURCE_CANARY}').channels(event.c).remove();\n"
+                f"  callback(null, {{}});\n}};\n")
+    demo_scenario["serverless_services"] = [{
+        "unique_name": "flex-helpers",
+        "builds": {"b1": {"functions": [{"path": "/close-chat", "content": function}]}},
+        "environments": [{"unique_name": "production", "build": "b1",
+                          "variables": {"CANARY_SECRET": f"FAKE-SECRET-{SOURCE_CANARY}"}}],
+    }]
+    plugin = tmp_path / "plugin"
+    (plugin / "src").mkdir(parents=True)
+    (plugin / "src" / "Chat.js").write_text(f"import Chat from 'twilio-chat'; // {SOURCE_CANARY}\n")
+    log = tmp_path / "requests.jsonl"
+    with Emulator(demo_scenario, request_log_path=log) as emu:
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--code", str(plugin), "--output-dir", str(tmp_path / "o")])
+        variables = [r for r in emu.requests if "Variables" in r["path"]]
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    messages = {f["rule_id"]: f["message"] for f in report["findings"] if f["rule_id"] in ("FLX601", "FLX602")}
+    assert "/close-chat:2 (.chat.v2)" in messages["FLX601"] and "src/Chat.js:1 ('twilio-chat')" in messages["FLX602"]
+    assert "Custom code on the legacy APIs: 1 function(s), 1 file(s)\n  flex-helpers/close-chat, src/Chat.js\n" in result.stdout
+    assert SOURCE_CANARY not in everything_written(tmp_path / "o", result, extra_files=[log])
+    assert not variables
+
+
 # --- the credential goes only to Twilio, over https, in every mode (issue 10, item 1) -----------------
 
 
@@ -97,7 +155,7 @@ def test_a_real_scan_sends_the_credential_to_twilio_only_whatever_the_links_say(
     assert all(t.endswith(".twilio.com:443") for t in proxy.tunnels)
     report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
     errors = {c["family"]: c["error"] for c in report["coverage"] if not c["complete"]}
-    assert set(errors) == set(links)
+    assert set(errors) == {*links, "messages"}  # messages: looked up per Flex Flow address
     assert errors["flex_flows"] == ("refused to follow a link to https://evil.example (not a twilio.com host): "
                                     "the credential is only sent to https://*.twilio.com")
     assert "not https" in errors["proxy"] and "127.0.0.1" in errors["proxy"]

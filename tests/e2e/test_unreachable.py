@@ -42,7 +42,7 @@ def test_a_refused_connection_is_one_line_and_exit_4_at_once(tmp_path):
     port = closed_port()
     result, elapsed = scan(tmp_path / "o", "--api-base-url", f"http://127.0.0.1:{port}")
     assert_unreachable(result, tmp_path / "o", re.escape(
-        f"flexaudit: error: cannot reach http://127.0.0.1:{port}: connection refused; nothing was scanned and no "
+        f"flexaudit: error: Twilio could not be reached: http://127.0.0.1:{port}: connection refused; nothing was scanned and no "
         "file was written"))
     assert elapsed < 4  # no retries against a refused port (it took 5 s of them)
 
@@ -50,7 +50,7 @@ def test_a_refused_connection_is_one_line_and_exit_4_at_once(tmp_path):
 def test_an_unknown_host_is_said_to_be_a_dns_failure(tmp_path):
     result, _ = scan(tmp_path / "o", "--api-base-url", "http://flexaudit-test.invalid")
     assert_unreachable(result, tmp_path / "o", re.escape(
-        "flexaudit: error: cannot reach http://flexaudit-test.invalid: name not resolved (DNS); nothing was scanned "
+        "flexaudit: error: Twilio could not be reached: http://flexaudit-test.invalid: name not resolved (DNS); nothing was scanned "
         "and no file was written"))
 
 
@@ -59,7 +59,7 @@ def test_a_tls_failure_names_tls(demo_scenario, tmp_path):
         port = emu.port
         result, _ = scan(tmp_path / "o", "--api-base-url", f"https://127.0.0.1:{port}")
     assert_unreachable(result, tmp_path / "o",
-                       re.escape(f"flexaudit: error: cannot reach https://127.0.0.1:{port}: TLS failed") + r".*"
+                       re.escape(f"flexaudit: error: Twilio could not be reached: https://127.0.0.1:{port}: TLS failed") + r".*"
                        + re.escape("; nothing was scanned and no file was written"))
 
 
@@ -70,7 +70,7 @@ def test_an_untrusted_certificate_on_a_real_scan_is_a_tls_failure(tmp_path):
         result, _ = scan(tmp_path / "o", env_extra={"HTTPS_PROXY": proxy.url})
         assert proxy.leaks == [] and proxy.forwarded == 0
     assert_unreachable(result, tmp_path / "o",
-                       re.escape(f"flexaudit: error: cannot reach the proxy {proxy.url} (for https://") + r"[a-z-]+"
+                       re.escape(f"flexaudit: error: Twilio could not be reached: the proxy {proxy.url} (for https://") + r"[a-z-]+"
                        + re.escape(".twilio.com): TLS failed (CERTIFICATE_VERIFY_FAILED); nothing was scanned "
                                    "and no file was written"))
 
@@ -79,7 +79,7 @@ def test_a_dead_proxy_is_named_as_the_proxy(tmp_path):
     port = closed_port()
     result, elapsed = scan(tmp_path / "o", env_extra={"HTTPS_PROXY": f"http://user:pr0xy-pass@127.0.0.1:{port}"})
     assert_unreachable(result, tmp_path / "o",
-                       re.escape(f"flexaudit: error: cannot reach the proxy http://127.0.0.1:{port} (for https://")
+                       re.escape(f"flexaudit: error: Twilio could not be reached: the proxy http://127.0.0.1:{port} (for https://")
                        + r"[a-z-]+" + re.escape(".twilio.com): connection refused; nothing was scanned and no file "
                                                  "was written"))
     assert "pr0xy-pass" not in result.stderr and elapsed < 4

@@ -29,6 +29,7 @@ RETAIL = BY_NAME["Retail EU"]
 SUSPENDED = BY_NAME["Old Brand"]
 CLOSED = BY_NAME["Pilot"]
 WHOLESALE = BY_NAME["Wholesale"]
+OUTLET = BY_NAME["Outlet"]  # the listing shows a token it no longer accepts
 
 
 def creds(body: dict) -> tuple[str, str]:
@@ -59,11 +60,20 @@ def test_parent_lists_itself_and_every_subaccount_with_its_token(emu):
     assert accounts[PARENT]["owner_account_sid"] == PARENT
     for sub in FLEET["subaccounts"]:
         listed = accounts[sub["account"]["sid"]]
-        assert listed["auth_token"] == sub["auth"]["auth_token"]
+        assert listed["auth_token"] == sub["account"].get("auth_token", sub["auth"]["auth_token"])
         assert listed["owner_account_sid"] == PARENT
         assert listed["status"] == sub["account"]["status"]
         assert listed["type"] == "Full" and listed["uri"] == f"/2010-04-01/Accounts/{listed['sid']}.json"
-    assert [a["status"] for a in body["accounts"]] == ["active", "active", "suspended", "closed", "active"]
+    assert [a["status"] for a in body["accounts"]] == ["active", "active", "suspended", "closed", "active", "active"]
+
+
+def test_a_subaccount_may_be_listed_with_a_token_it_rejects(emu):
+    outlet = OUTLET["account"]["sid"]
+    listed = next(a for a in get(emu, "/api/2010-04-01/Accounts.json").json()["accounts"] if a["sid"] == outlet)
+    assert listed["auth_token"] != OUTLET["auth"]["auth_token"]
+    rejected = get(emu, "/flex-api/v1/FlexFlows", auth=(outlet, listed["auth_token"]))
+    assert rejected.status_code == 401 and rejected.json()["code"] == 20003
+    assert get(emu, "/flex-api/v1/FlexFlows", auth=creds(OUTLET)).ok
 
 
 def test_listing_pages_and_filters(emu):
@@ -75,9 +85,10 @@ def test_listing_pages_and_filters(emu):
         page = get(emu, "/api" + uri).json()
         sids += [a["sid"] for a in page["accounts"]]
         uri = page["next_page_uri"]
-    assert len(sids) == 5 == len(set(sids))
+    assert len(sids) == 6 == len(set(sids))
     active = get(emu, "/api/2010-04-01/Accounts.json", Status="active").json()["accounts"]
-    assert [a["friendly_name"] for a in active] == [FLEET["account"]["friendly_name"], "Retail EU", "Wholesale"]
+    assert [a["friendly_name"] for a in active] == [FLEET["account"]["friendly_name"], "Retail EU", "Wholesale",
+                                                    "Outlet"]
     named = get(emu, "/api/2010-04-01/Accounts.json", FriendlyName="Pilot").json()["accounts"]
     assert [a["status"] for a in named] == ["closed"]
     assert get(emu, "/api/2010-04-01/Accounts.json", Status="asleep").status_code == 400
@@ -91,7 +102,8 @@ def test_a_subaccount_lists_only_itself(emu):
 def test_sdk_lists_active_subaccounts_with_the_parents_api_key(emu):
     client = sdk_client(emu, username=PARENT_KEY["sid"], password=PARENT_KEY["secret"])
     active = client.api.v2010.accounts.list(status="active")
-    assert [a.friendly_name for a in active] == [FLEET["account"]["friendly_name"], "Retail EU", "Wholesale"]
+    assert [a.friendly_name for a in active] == [FLEET["account"]["friendly_name"], "Retail EU", "Wholesale",
+                                                 "Outlet"]
     assert active[1].auth_token == RETAIL["auth"]["auth_token"]
 
 
@@ -223,7 +235,7 @@ def test_emulator_command_serves_the_fleet_and_prints_each_subaccount():
         [sys.executable, "-c", "from flexaudit.cli import main; main(['emulator', '--scenario', 'fleet'])"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        lines = [process.stdout.readline() for _ in range(5)]
+        lines = [process.stdout.readline() for _ in range(1 + len(FLEET["subaccounts"]))]
         found = re.search(r"(http://127\.0\.0\.1:\d+) account_sid=(AC\w+)", lines[0])
         assert found and found.group(2) == PARENT, lines
         printed = [re.search(r"subaccount account_sid=(AC\w+) auth_token=(\w+)", line).groups() for line in lines[1:]]

@@ -46,7 +46,10 @@ def test_serves_until_interrupted(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-c", _RUN, "--scenario", str(scenario), "--deny", "proxy=403",
          "--request-log", str(log)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A shell's background job starts with SIGINT ignored, and Python then keeps it
+        # ignored: give the child Ctrl-C's default, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = process.stdout.readline()
         found = re.search(r"(http://127\.0\.0\.1:\d+) account_sid=(AC\w+) auth_token=(\w+)", line)

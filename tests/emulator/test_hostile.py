@@ -84,7 +84,7 @@ def test_endless_pages_always_name_a_new_page():
 
 def test_endless_pages_stop_when_the_emulator_stops():
     emu = Emulator(small_scenario(), endless_pages=["flex_flows"]).start()
-    base_url = emu.base_url  # read once: a stopped emulator has no port to name
+    base_url = emu.base_url  # read once: the emulator stops while the client still follows links
     pages, failure = [], []
 
     def follow():

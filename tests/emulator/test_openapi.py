@@ -301,6 +301,7 @@ def _synthetic_small():
 BUNDLED = [
     pytest.param(demo_scenario_path, id="demo"),
     pytest.param(lambda: bundled_scenario_path("fleet"), id="fleet"),
+    pytest.param(lambda: bundled_scenario_path("demo-migrated"), id="demo-migrated"),
     pytest.param(_synthetic_small, id="synthetic-small"),
 ]
 

@@ -198,3 +198,11 @@ def test_2010_paging_sees_every_number_once_in_order(count, page_size):
     sids = _read_all(dispatcher, auth, "api",
                      f"/api/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json?PageSize={page_size}")
     assert sids == [sid("PN", i) for i in range(count)]
+
+
+def test_the_emulator_serves_exactly_the_families_the_scan_reads_from_the_api():
+    """--deny/--hang name families: every family the scan reads over HTTP, and nothing else."""
+    from flexaudit.emulator import FAMILIES
+    from flexaudit.scan.families import FAMILY_TABLE
+
+    assert sorted(FAMILIES) == sorted(f.name for f in FAMILY_TABLE if f.reads_api)

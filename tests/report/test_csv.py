@@ -26,22 +26,24 @@ def test_one_row_per_address_with_tracker_columns():
     assert text.splitlines()[0].split(",") == list(COLUMNS)
     rows = _rows(text)
     assert [row["flex_flow_sid"] for row in rows] == [a.flex_flow_sid for a in r.addresses]
-    first = rows[0]
-    assert first["friendly_name"] == "Legacy task SMS"
-    assert first["contact_identity"] == "+15550000001"  # phone numbers stay intact
-    assert first["readiness"] == "blocked"
-    assert first["blockers"] == "FLX403"
-    assert first["finding_ids"] == "FLX301;FLX403"
-    assert first["enabled"] == "true"
-    assert first["phone_number_sid"] == "PN00000000000000000000000000000001"
-    assert first["worst_severity"] == "critical"
-    assert first["step_count"] == "7"
-    steps = first["steps"].split("\n")
+    # the order of the work: ready (wave 1) first, blocked (wave 3) last
+    assert [(row["wave"], row["readiness"]) for row in rows] == [("1", "ready"), ("2", "needs-work"), ("3", "blocked")]
+    assert rows[0]["last_inbound_at"] == "2026-10-02T14:03:11Z" and rows[1]["last_inbound_at"] == ""
+    blocked = rows[2]
+    assert blocked["friendly_name"] == "Legacy task SMS"
+    assert blocked["contact_identity"] == "+15550000001"  # phone numbers stay intact
+    assert blocked["blockers"] == "FLX403"
+    assert blocked["finding_ids"] == "FLX301:FO00000000000000000000000000000001;FLX403:FO00000000000000000000000000000001"
+    assert blocked["enabled"] == "true"
+    assert blocked["phone_number_sid"] == "PN00000000000000000000000000000001"
+    assert blocked["worst_severity"] == "critical"
+    assert blocked["step_count"] == "7"
+    steps = blocked["steps"].split("\n")
     assert len(steps) == 7
     assert steps[0].startswith("1. Fix blocker FLX403")
     assert steps[-1].startswith("7. Test: send an SMS to +15550000001")
     assert rows[1]["enabled"] == "false"
-    assert first["account_sid"] == r.account_sid
+    assert blocked["account_sid"] == r.account_sid
 
 
 def test_header_only_without_addresses():

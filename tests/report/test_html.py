@@ -59,10 +59,58 @@ def test_first_screen_account_readiness_and_worst_severity():
     assert "AC00000000000000000000000000000001" in header
     assert '<div class="verdict-value">Critical</div>' in header
     assert "6 open findings · 1 suppressed" in header
-    for n, label in [(1, "address blocked"), (1, "address needs work"), (1, "address ready")]:
+    for n, label in [(1, "address ready (wave 1)"), (1, "address needs work (wave 2)"), (1, "address blocked (wave 3)")]:
         assert f'<span class="kpi-n">{n}</span><span class="kpi-l">{label}</span>' in header
     assert '<span class="kpi-n">173</span><span class="kpi-l">days past Programmable Chat for Flex end of life (2026-06-01)' in header
     assert "<title>flexaudit: Acme Support (Critical)</title>" in text
+
+
+def test_first_screen_says_what_the_account_does_first_and_which_addresses_move_first():
+    r = large_report(27)
+    text = HTML.render(r)
+    main = text[text.index("<main"):]
+    # right after the header and the section bar: the prerequisites, then the first wave
+    assert main.index('id="prerequisites"') < main.index('id="first-wave"') < main.index('id="summary"')
+    prerequisites = main[main.index('id="prerequisites"'):main.index('id="first-wave"')]
+    assert "<strong>Account prerequisites: upgrade Flex UI to 2.x — blocks all 27 addresses</strong>" in prerequisites
+    assert '<code class="cmd">twilio flex:plugins:upgrade-plugin --ui-2 --install</code>' in prerequisites
+    wave = main[main.index('id="first-wave"'):main.index('id="summary"')]
+    assert "<strong>Move first: 5 addresses ready</strong>, idlest first:" in wave
+    named = re.findall(r'<li><a href="#plan-(FO\w+)">', wave)
+    assert named == [a.flex_flow_sid for a in r.first_wave]
+    # every named address links to its plan
+    for sid in named:
+        assert f'<details class="plan rd-ready" id="plan-{sid}"' in text
+    assert 'id="prerequisites"' not in HTML.render(sample_report())
+
+
+def test_finding_rows_carry_their_finding_id_and_link_to_the_rule_fix():
+    r = sample_report()
+    text = HTML.render(r)
+    for f in r.findings:
+        assert f'<code class="fid">{f.finding_id}</code>' in text
+    # each rule's fix once, in "How to fix, by rule", where the rows link
+    fixes = text[text.index('<section id="fixes">'):text.index('<section id="plan">')]
+    assert fixes.count('<div class="fix" id="fix-') == len({f.rule_id for f in r.findings})
+    assert text.count("Migrate the address to Flex Conversations: see the migration plan.") == 1
+    assert '<a href="#fix-FLX301">how to fix</a>' in text
+
+
+def test_readiness_table_in_wave_order_with_last_inbound():
+    r = sample_report()
+    text = HTML.render(r)
+    table = text[text.index('<table id="addresses-table">'):text.index("</table>", text.index('<table id="addresses-table">'))]
+    assert "<th>Wave</th><th>Address</th><th>Contact</th><th>Readiness</th><th>Last inbound</th><th>Findings</th>" in table
+    assert re.findall(r'<tr data-wave="(\d)">', table) == ["1", "2", "3"]
+    assert '<td class="nowrap">2026-10-02 14:03</td>' in table
+
+
+def test_coverage_notes_are_listed():
+    from flexaudit.model.findings import CoverageEntry
+
+    text = HTML.render(sample_report(coverage=[CoverageEntry("messages", True, note="not requested (--no-traffic)")]))
+    assert ('<p id="coverage-notes">Read completely but empty on purpose: <code>messages</code> '
+            '(not requested (--no-traffic)).</p>') in text
 
 
 def test_same_content_as_markdown():
@@ -140,7 +188,7 @@ def test_hostile_values_are_escaped():
     assert "\x1b" not in text and "\u202e" not in text
     assert "line1 line2 | x | y |" in text
     # the step's command is escaped inside its <code>
-    assert '<code class="cmd">twilio api:x --name &lt;script&gt;alert(1)&lt;/script&gt;</code>' in text
+    assert '<code class="cmd">twilio api:x --name &lt;script&gt;alert(1)&lt;/<wbr>script&gt;</code>' in text
 
 
 def test_step_and_url_filters():
@@ -154,8 +202,11 @@ def test_html_step_escapes_every_part():
     step = html_step("`<a href='x'>` & \"`b&c`\" <i>")
     assert isinstance(step, Markup)
     assert step == (
-        '<code class="cmd">&lt;a href=&#39;x&#39;&gt;</code> &amp; &#34;<code class="cmd">b&amp;c</code>&#34; &lt;i&gt;'
+        '<code class="cmd">&lt;a href=<wbr>&#39;x&#39;&gt;</code> &amp; &#34;<code class="cmd">b&amp;<wbr>c</code>&#34; &lt;i&gt;'
     )
+    # a long command or URL may wrap after / & = , (in text after /), never elsewhere: never inside a SID
+    assert html_step("see https://a.b/c and `POST /x?a=1&b=2,3`") == (
+        'see https:/<wbr>/<wbr>a.b/<wbr>c and <code class="cmd">POST /<wbr>x?a=<wbr>1&amp;<wbr>b=<wbr>2,<wbr>3</code>')
     assert html_step(None) == "" and html_step("") == ""
 
 
@@ -170,7 +221,8 @@ def _html_step_by_adding_markup(value):
 @settings(max_examples=800, deadline=None)
 @given(st.text(alphabet="``  a<>&'\"\n\u202e", max_size=24) | st.text(max_size=40))
 def test_html_step_is_the_markup_it_always_was(step):
-    assert html_step(step) == _html_step_by_adding_markup(step)
+    # the same markup, with only wrapping opportunities added
+    assert html_step(step).replace("<wbr>", "") == _html_step_by_adding_markup(step)
 
 
 def test_filter_controls_and_rows_for_the_script():

@@ -9,13 +9,18 @@ Screenshots go to $FLEXAUDIT_SCREENSHOT_DIR (default: pytest's tmp dir).
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from flexaudit.commands.pipeline import audit
+from flexaudit.model import snapshot
 from flexaudit.report import RENDERERS
 
+from tests.support import ROOT
 from tests.support.reports import hostile_report, large_report, sample_report
 
 pytestmark = pytest.mark.browser
@@ -201,10 +206,107 @@ def test_plans_expand_collapse_and_print_shows_everything(open_report, screensho
     assert o.requests == [o.url]
 
 
-def test_narrow_screen_renders(open_report, screenshot_dir):
-    o = open_report(sample_report(), width=420, height=900)
-    assert o.errors == []
-    o.page.screenshot(path=str(screenshot_dir / "flexaudit-report-narrow.png"))
+# --- the demo at a phone's width, a desktop's, and on paper -----------------------------------
+
+A4_PRINTABLE_PX = 710  # 210 mm less the print stylesheet's 11 mm margins, at 96 px per inch
+SID = r"\b(?:AC|AP|CH|FO|FW|IG|IS|KC|KS|MG|PN|SK|TC|WS|WW|ZH)[0-9a-f]{32}\b"
+
+
+@pytest.fixture(scope="module")
+def demo_report():
+    inventory = snapshot.load(ROOT / "reports" / "demo" / "flexaudit-inventory.json")
+    return audit(inventory, date(2026, 11, 21))
+
+
+def _page_width(o) -> tuple[int, int]:
+    return tuple(o.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"))
+
+
+def _finding_row_heights(o) -> list[float]:
+    return o.page.evaluate("[...document.querySelectorAll('#findings-table tr.finding')]"
+                           ".map(r => r.getBoundingClientRect().height)")
+
+
+@pytest.mark.parametrize("width, tallest_row", [(420, 260), (1400, 220)])
+def test_demo_fits_the_screen_and_keeps_finding_rows_short(open_report, screenshot_dir, demo_report, width,
+                                                            tallest_row):
+    o = open_report(demo_report, name=f"demo-{width}.html", width=width, height=900)
+    assert o.errors == [] and o.requests == [o.url]
+    # nothing scrolls the page sideways; a wide table scrolls inside its own box
+    assert _page_width(o) == (width, width)
+    assert o.page.evaluate("document.body.scrollWidth") == width
+    if width == 420:
+        assert o.page.evaluate("(w => w.scrollWidth > w.clientWidth)(document.querySelector('#addresses .table-wrap'))")
+    # a finding is a few lines, not a column squeezed to a word a line
+    heights = _finding_row_heights(o)
+    assert len(heights) == len(demo_report.findings) and max(heights) <= tallest_row, max(heights)
+    # the first screen says what to do first and which addresses move first
+    top = o.page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", "prerequisites")
+    wave = o.page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", "first-wave")
+    assert top < 900 and wave < 900 + 200 * (width == 420)
+    o.page.screenshot(path=str(screenshot_dir / f"flexaudit-demo-{width}.png"))
+    o.page.screenshot(path=str(screenshot_dir / f"flexaudit-demo-{width}-full.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_the_sticky_section_bar_never_covers_what_a_link_jumps_to(open_report, demo_report, width):
+    o = open_report(demo_report, name=f"demo-nav-{width}.html", width=width, height=800)
+    links = o.page.locator("nav.toc a")
+    targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(targets) >= 7
+    for href in targets:
+        o.page.evaluate("href => { location.hash = ''; location.hash = href; }", href)
+        nav_bottom = o.page.evaluate("document.querySelector('nav.toc').getBoundingClientRect().bottom")
+        heading_top = o.page.evaluate("s => document.querySelector(s).getBoundingClientRect().top", href)
+        assert heading_top >= nav_bottom - 1, (href, heading_top, nav_bottom)
+    # the bar is one line at any width (it scrolls within itself)
+    assert o.page.evaluate("document.querySelector('nav.toc').getBoundingClientRect().height") < 50
+
+
+def test_demo_prints_on_at_most_30_a4_pages_with_every_plan_open_and_no_sid_broken(browser, tmp_path, screenshot_dir,
+                                                                                   demo_report):
+    path = tmp_path / "demo-print.html"
+    path.write_text(RENDERERS["html"].render(demo_report), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(path.as_uri())
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    (screenshot_dir / "flexaudit-demo-print.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert 3 <= pages <= 30, pages
+    context.close()
+    # the same layout at the printable width of A4, without the script: plans open by CSS alone
+    context = browser.new_context(viewport={"width": A4_PRINTABLE_PX, "height": 1000}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.emulate_media(media="print")
+    closed = page.evaluate("[...document.querySelectorAll('details.plan')].filter(d => !d.open).length")
+    assert closed == len(demo_report.addresses)  # 27 plans, closed on screen…
+    hidden = page.evaluate("[...document.querySelectorAll('details.plan .plan-body')]"
+                           ".filter(b => b.getBoundingClientRect().height === 0).length")
+    assert hidden == 0  # …and every one printed open
+    assert page.evaluate("document.documentElement.scrollWidth") == A4_PRINTABLE_PX
+    broken = page.evaluate(
+        """(pattern) => {
+            const re = new RegExp(pattern, "g"), out = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            let seen = 0;
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const m of node.data.matchAll(re)) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                    seen += 1;
+                    if (tops.size > 1) out.push(m[0]);
+                }
+            }
+            return [seen, out];
+        }""", SID)
+    seen, split = broken
+    assert seen > 500 and split == [], split[:5]
+    page.screenshot(path=str(screenshot_dir / "flexaudit-demo-print-layout.png"), full_page=True)
+    context.close()
 
 
 def test_chromium_is_installed_where_expected():

@@ -75,7 +75,7 @@ def test_incomplete_coverage_validates(validator):
     doc = json.loads(JSON.render(incomplete_report()))
     gaps = [c for c in doc["coverage"] if not c["complete"]]
     assert gaps[0] == {"family": "proxy", "complete": False, "error": "HTTP 403 Forbidden (code 20003)",
-                       "skipped_rules": ["FLX101", "FLX112", "FLX305"]}
+                       "skipped_rules": ["FLX101", "FLX112", "FLX305"], "note": None}
     assert doc["coverage"][0]["error"] is None
     validator.validate(doc)
 
@@ -100,6 +100,15 @@ def test_schema_requires_contract_keys_and_enums(validator):
     assert broken(lambda d: d["coverage"][0].pop("skipped_rules"))
     assert broken(lambda d: d.update(schema_version=2))
     assert broken(lambda d: d.update(as_of="21/11/2026"))
+    assert broken(lambda d: d.pop("account_blockers"))
+    assert broken(lambda d: d.update(account_blockers=["Flex UI"]))
+    assert broken(lambda d: d["findings"][0].pop("finding_id"))
+    assert broken(lambda d: d["findings"][0].update(finding_id="PN123"))
+    assert broken(lambda d: d["addresses"][0].update(wave=4))
+    assert broken(lambda d: d["addresses"][0].pop("last_inbound_at"))
+    assert broken(lambda d: d["addresses"][0].update(last_inbound_at="Fri, 02 Oct 2026 14:03:11 +0000"))
+    assert not broken(lambda d: d["addresses"][0].update(last_inbound_at=None))
+    assert broken(lambda d: d["coverage"][0].update(note=3))
     # extensions are allowed everywhere
     assert not broken(lambda d: d.update(x_extra=1))
     assert not broken(lambda d: d["findings"][0].update(x_extra=1))

@@ -3,9 +3,8 @@ import re
 import pytest
 
 from flexaudit.report import RENDERERS
+from flexaudit.model.findings import CoverageEntry
 from flexaudit.report.markdown import (
-    GITHUB_COMMENT_LIMIT,
-    MarkdownFormat,
     md_cell,
     md_code,
     md_code_cell,
@@ -14,6 +13,7 @@ from flexaudit.report.markdown import (
     md_step,
 )
 
+from tests.support.markdown import markdown_tokens
 from tests.support.reports import (
     HOSTILE,
     empty_report,
@@ -48,42 +48,116 @@ def test_registered_with_contract_file_name():
     assert MD.filename == "flexaudit-report.md"
 
 
+def test_first_screen_says_what_to_do_first_for_the_account_and_which_addresses_move_first():
+    text = MD.render(large_report(27))
+    lines = text.splitlines()
+    assert lines[0] == "# Flex legacy messaging audit: Acme Support"
+    assert lines[2] == ("**⛔ Account prerequisites: upgrade Flex UI to 2.x — blocks all 27 addresses.** FLX401: "
+                        "nothing can move to Flex Conversations before it.")
+    assert lines[4].startswith("**Move first: wave 1 (ready), 5 addresses**, idlest first: Support line 09")
+    # the first wave is named idlest first: no traffic, then the oldest last message
+    first = large_report(27).first_wave
+    positions = [lines[4].index(a.flex_flow_sid) for a in first]
+    assert positions == sorted(positions)
+
+
 def test_first_screen_tells_account_times_and_eol():
     text = MD.render(sample_report())
-    head = "\n".join(text.splitlines()[:10])
+    head = "\n".join(text.splitlines()[:12])
     assert head.startswith("# Flex legacy messaging audit: Acme Support\n")
+    assert "Account prerequisites" not in text  # none on this account
+    assert ("**Move first: wave 1 (ready), 1 address**, idlest first: WhatsApp main "
+            "`FO00000000000000000000000000000003` (sms `+15550000003`, last inbound 2026-10-02 14:03).") in head
     assert "`AC00000000000000000000000000000001`" in head
     assert "**Scanned:** `2026-11-21T20:00:00Z`" in head
     assert "**Evaluated as of:** `2026-11-21`" in head
     assert "**Programmable Chat for Flex end of life:** 2026-06-01: **173 days overdue**" in head
     assert "**Open findings:** 3 critical, 2 high, 1 info (1 suppressed)" in head
-    assert "3: 1 blocked, 1 needs work, 1 ready" in head
+    assert "3: 1 ready (wave 1), 1 needs work (wave 2), 1 blocked (wave 3)" in head
+
+
+def test_without_a_ready_address_the_first_wave_says_so():
+    r = sample_report(addresses=[a for a in sample_report().addresses if a.readiness != "ready"])
+    assert "**Move first: wave 2 (needs-work), 1 address** (no address is ready yet)" in MD.render(r)
 
 
 def test_sections_in_order():
-    text = MD.render(sample_report())
+    text = MD.render(large_report(5))
     heads = [line for line in text.splitlines() if line.startswith("## ")]
-    assert heads == ["## Summary", "## Address readiness", "## Findings", "## Migration plan",
-                     "## Coverage gaps", "## Waivers"]
+    assert heads == ["## Account prerequisites", "## Summary", "## Conversations addresses", "## Address readiness",
+                     "## Findings", "## Migration plan", "## Coverage", "## Waivers"]
 
 
-def test_summary_table_and_findings_grouped_by_severity():
+def test_account_prerequisites_section_gives_the_fix_once():
+    text = MD.render(large_report(5))
+    section = text.split("## Account prerequisites")[1].split("## Summary")[0]
+    assert "**FLX401: Flex UI is 1.x: Flex Conversations needs Flex UI 2.x.** Fix blocker FLX401 first" in section
+    assert "`twilio flex:plugins:upgrade-plugin --ui-2 --install`" in section
+    assert text.count("flex:plugins:upgrade-plugin") == 1
+
+
+def test_summary_tables_and_findings_grouped_by_severity():
     text = MD.render(sample_report())
     assert "| 🔴 Critical | 3 |" in text
     assert "| Suppressed | 1 |" in text
+    assert "| 1 | ✅ Ready | 1 |" in text and "| 3 | ⛔ Blocked | 1 |" in text
     assert text.index("### 🔴 Critical (3)") < text.index("### 🟠 High (2)") < text.index("### ⚪ Info (1)")
     # remediation once per rule, docs link, resource and message per finding
     assert text.count("Fix: Migrate the address to Flex Conversations") == 1
     assert "[docs](https://www.twilio.com/docs/flex/developer/conversations)" in text
     assert "- `FO00000000000000000000000000000001` Legacy task SMS: The Flex Flow uses the task integration" in text
-    # suppressed findings are listed apart
+    # suppressed findings are listed apart, by finding id
     assert "### Suppressed (1)" in text
-    assert "| FLX106 | low | `FO00000000000000000000000000000002` Support SMS 2 | Flex Flow is disabled |" in text
+    assert "| `FLX106:FO00000000000000000000000000000002` | low | Support SMS 2 | Flex Flow is disabled |" in text
+
+
+def test_a_finding_repeated_per_address_is_one_line_with_the_count_and_the_list():
+    report = large_report(27)
+    text = MD.render(report)
+    section = text.split("**FLX301:")[1].split("\n**FLX")[0].split("\n### ")[0]
+    bullets = [line for line in section.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 1
+    assert bullets[0].startswith("- The Flex Flow runs on Programmable Chat, which reached end of life on 2026-06-01 "
+                                 "(173 days overdue). On 27 Flex Flows: `FO00000000000000000000000000000001` Support line 01")
+    assert all(f"`{a.flex_flow_sid}`" in bullets[0] for a in report.addresses)
+    # messages that name their own resource (FLX101: each its own handler URL) stay one line each
+    flx101 = text.split("**FLX101:")[1].split("\n**FLX")[0]
+    assert len([line for line in flx101.splitlines() if line.startswith("- ")]) == len(
+        [f for f in report.findings if f.rule_id == "FLX101"])
+
+
+def test_readiness_table_has_six_columns_in_the_order_of_the_work():
+    report = large_report(20)
+    text = MD.render(report)
+    table = text.split("## Address readiness")[1].split("## Findings")[0]
+    rows = [line for line in table.splitlines() if line.startswith("|")]
+    assert rows[0] == "| Wave | Address | Contact | Readiness | Last inbound | Findings |"
+    assert all(_unescaped_pipes(row) == 7 for row in rows)
+    body = rows[2:]
+    assert [row.split("`")[1] for row in body] == [a.flex_flow_sid for a in report.addresses]
+    blocked = next(row for row in body if "blocked" in row)
+    assert "| ⛔ blocked: FLX403 |" in blocked
+    assert "| 1 | Support line 09 (US East, sales) `FO00000000000000000000000000000009` | sms `+15550000009` (disabled) | ✅ ready | — |" in text
+
+
+def test_every_address_plan_is_spelled_out_with_no_size_budget():
+    report = large_report(400)
+    text = MD.render(report)
+    assert len(text) > 65_536  # an attachment: nothing is left out to fit a comment
+    plans = text.split("## Migration plan")[1].split("## Coverage")[0]
+    for a in report.addresses:
+        assert f"· `{a.flex_flow_sid}` ·" in plans
+        assert f"`twilio api:flex:v1:flex-flows:remove --sid {a.flex_flow_sid}`" in plans
+    assert len(re.findall(r"^### ", plans, re.MULTILINE)) == 400
+    assert "${" not in text and "left out" not in text
+    open_findings = [f for f in report.findings if not f.suppressed]
+    findings = text.split("## Findings")[1].split("### Suppressed")[0]
+    assert all(f"`{f.resource_sid}`" in findings for f in open_findings)
 
 
 def test_plan_steps_are_numbered_with_commands_in_code_spans():
     text = MD.render(sample_report())
-    assert "### ⛔ Legacy task SMS · `FO00000000000000000000000000000001` · blocked" in text
+    assert "### ⛔ Wave 3 · Legacy task SMS · `FO00000000000000000000000000000001` · blocked" in text
     assert ("6. Delete the Flex Flow: `twilio api:flex:v1:flex-flows:remove --sid FO00000000000000000000000000000001`"
             in text)
 
@@ -96,11 +170,21 @@ def test_waivers_and_coverage():
     assert "| FLX304 | all | unused | 0 | — | janitor off on purpose |" in text
 
 
+def test_coverage_notes_are_shown():
+    r = sample_report(coverage=[CoverageEntry("account", True),
+                                CoverageEntry("messages", True, note="not requested (--no-traffic)")])
+    text = MD.render(r)
+    assert "- **Scan coverage:** complete; messages not requested (--no-traffic)" in text
+    assert ("Read completely but empty on purpose: `messages` (not requested (--no-traffic))."
+            in text.split("## Coverage\n")[1])
+
+
 def test_empty_report():
     text = MD.render(empty_report())
     assert "No open findings." in text
     assert "Nothing to migrate: no legacy addresses." in text
-    assert "None: every resource family was read." in text
+    assert "**Nothing to move:** no legacy addresses (Flex Flows) in this account." in text
+    assert "Every resource family was read." in text
 
 
 # --- escaping -------------------------------------------------------------------------
@@ -146,7 +230,7 @@ def test_step_filter():
     # a stray backtick in account data stays text
     assert md_step("Rename a`b now") == r"Rename a\`b now"
     # adjacent code parts never merge their fences
-    assert md_step("`cmd`${X}") == "`cmd` `${X}`"
+    assert md_step("`cmd` and `x`") == "`cmd` and `x`"
 
 
 def test_link_filter_only_links_http():
@@ -167,7 +251,7 @@ def test_hostile_values_are_inert_in_the_rendered_markdown():
     assert r"a\|b" in text
     # code that looks like markup (a tag, a link) is shown as escaped text, never raw, even in code
     assert not re.search(r"(?<!\\)<script|(?<!\\)\]\(javascript:", text)
-    assert "| sms | \\<script\\>alert(1)\\</script\\> | studio |" in text  # contact identity cell
+    assert "| sms \\<script\\>alert(1)\\</script\\> | 🛠️ needs-work |" in text  # contact identity cell
     assert "`twilio api:x --name a|b`" in text  # harmless commands stay code
     assert "```back`tick``s```" in text
     # newlines never start a new line in the document
@@ -185,13 +269,7 @@ def test_hostile_markdown_parses_to_no_html_links_or_images():
     markdown_it = pytest.importorskip("markdown_it")
     md = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough")
     text = MD.render(hostile_report())
-
-    def walk(tokens):
-        for t in tokens:
-            yield t
-            yield from walk(t.children or [])
-
-    tokens = list(walk(md.parse(text)))
+    tokens = markdown_tokens(text)
     assert not [t for t in tokens if t.type in ("html_inline", "html_block", "image")]
     hrefs = [t.attrGet("href") for t in tokens if t.type == "link_open"]
     assert all(h.startswith(("https://www.twilio.com/", "#")) for h in hrefs), hrefs
@@ -199,126 +277,12 @@ def test_hostile_markdown_parses_to_no_html_links_or_images():
     assert "<script" not in html and "<img" not in html
     for evil in HOSTILE[:2]:
         assert evil.replace("<", "&lt;").replace(">", "&gt;") in html
-    # tables: each address row keeps its 9 cells
+    # tables: each address row keeps its 6 cells
     rows = [t for t in tokens if t.type == "tr_open"]
     cells = [t for t in tokens if t.type == "td_open"]
-    assert len(rows) and len(cells) == 2 * 6 + 2 * 4 + 9 * 12 + 3 * 1 + 6 * 1
-
-
-# --- size -----------------------------------------------------------------------------
-
-def _listed_findings(text):
-    return [line for line in text.splitlines() if line.startswith("- ") and not line.startswith("- **")]
-
-
-def test_fifty_addresses_fit_a_github_comment_with_every_address_and_finding():
-    report = large_report(50)
-    text = MD.render(report)
-    assert len(text) < GITHUB_COMMENT_LIMIT
-    # nothing left out: every address in the readiness table and in a plan, every finding listed
-    for a in report.addresses:
-        assert f"| `{a.flex_flow_sid}` |" in text
-    assert "left out" not in text
-    open_findings = [f for f in report.findings if not f.suppressed]
-    assert len(_listed_findings(text)) == len(open_findings)
-    # shared plans spell out the variables and give each address its own row
-    assert "### Shared plan for" in text
-    assert "`twilio api:flex:v1:flex-flows:remove --sid ${FLEX_FLOW}`" in text
-    plan_rows = [line for line in text.split("## Migration plan")[1].splitlines() if line.startswith("| Support line")]
-    assert len(plan_rows) == 50
-
-
-def test_fifty_addresses_with_distinct_plans_fit_and_point_to_the_rest():
-    report = large_report(50, distinct_plans=True)
-    text = MD.render(report)
-    assert len(text) < GITHUB_COMMENT_LIMIT
-    # the readiness table and the findings stay whole; plans are given worst first while they fit
-    for a in report.addresses:
-        assert f"| `{a.flex_flow_sid}` |" in text
-    assert len(_listed_findings(text)) == len([f for f in report.findings if not f.suppressed])
-    plan = text.split("## Migration plan")[1].split("## Coverage gaps")[0]
-    shown = [a for a in report.addresses if f"· `{a.flex_flow_sid}` ·" in plan]
-    assert 10 <= len(shown) < 50
-    assert shown == list(report.addresses[: len(shown)])
-    assert (f"This file shows the plans of the first {len(shown)} addresses (in the order of the readiness table); "
-            f"the other {50 - len(shown)} are in flexaudit-report.html, flexaudit-addresses.csv, flexaudit-report.json") in plan
-
-
-def test_small_accounts_get_literal_plans():
-    text = MD.render(sample_report())
-    assert "${" not in text
-    assert "Shared plan" not in text
-
-
-@pytest.mark.parametrize("n", [120, 400])
-def test_huge_accounts_still_fit_and_say_what_was_left_out(n):
-    text = MD.render(large_report(n))
-    assert len(text) < GITHUB_COMMENT_LIMIT
-    assert "flexaudit-report.html" in text
-    assert "left out" in text
-
-
-def test_budget_ladder_drops_detail_in_order():
-    report = large_report(20)
-    full = MarkdownFormat(max_chars=10**9).render(report)
-    assert "${" not in full  # literal plans when there is room
-    small = MarkdownFormat(max_chars=len(full) - 1).render(report)
-    assert len(small) < len(full) and "Shared plan" in small
-    tiny = MarkdownFormat(max_chars=12_000).render(report)
-    assert len(tiny) <= 12_000
-    assert "more, listed in" in tiny or "plans of the other" in tiny
+    # severity counts, waves, 12 addresses, one coverage gap, one waiver
+    assert len(rows) and len(cells) == 2 * 6 + 3 * 4 + 6 * 12 + 3 * 1 + 6 * 1
 
 
 def test_rendering_is_deterministic():
     assert MD.render(large_report(50)) == MD.render(large_report(50))
-
-
-@pytest.mark.parametrize("max_chars, says", [
-    (60_000, None),  # 0. every plan spelled out
-    (40_000, "Shared plan for"),  # 1. shared plans
-    (20_000, "This file shows the plans of the first"),  # 2. fewer plans
-    (12_000, "more, listed in"),  # 3. findings capped per rule
-    (7_000, "more addresses are listed in"),  # 4. address rows capped
-])
-def test_every_budget_step_keeps_its_choice_at_the_exact_size(max_chars, says):
-    report = large_report(20)
-    text = MarkdownFormat(max_chars=max_chars).render(report)
-    assert len(text) <= max_chars
-    assert says is None or says in text
-    # with its own length as the budget, the same document: one of exactly max_chars fits
-    assert MarkdownFormat(max_chars=len(text)).render(report) == text
-
-
-def test_one_renderer_keeps_nothing_from_one_report_to_the_next():
-    # MD renders every scan; what it renders once per report (rows, findings, plans) must
-    # not resurface in the next report, even when the objects of the last one are gone
-    MD.render(large_report(50, distinct_plans=True))
-    MD.render(hostile_report())
-    assert MD.render(large_report(50)) == MarkdownFormat().render(large_report(50))
-    assert MD.render(sample_report()) == MarkdownFormat().render(sample_report())
-
-
-@pytest.mark.parametrize("max_chars", [20_000, 12_000, 7_000])
-def test_what_is_left_out_adds_up(max_chars):
-    report = large_report(20)
-    text = MarkdownFormat(max_chars=max_chars).render(report)
-    # address rows shown + "… N more addresses" = every address
-    table = text.split("## Address readiness")[1].split("## Findings")[0]
-    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| Address |")]
-    more = re.search(r"^… (\d+) more addresses are listed in", table, re.MULTILINE)
-    assert len(rows) + (int(more[1]) if more else 0) == len(report.addresses)
-    # findings listed + "… N more" = the rule's count, for every rule
-    findings = text.split("## Findings")[1].split("## Migration plan")[0].split("### Suppressed")[0]
-    rules = re.split(r"(?m)^(?=\*\*FLX)", findings)[1:]
-    assert len(rules) == sum(len(sg.rules) for sg in report.open_groups)
-    for rule in rules:
-        count = int(re.match(r"\*\*[^\n]*?\*\* \((\d+)\)", rule)[1])
-        listed = [line for line in rule.splitlines() if line.startswith("- ") and not line.startswith("- … ")]
-        more = re.search(r"^- … (\d+) more, listed in", rule, re.MULTILINE)
-        assert len(listed) + (int(more[1]) if more else 0) == count, rule[:80]
-    # plans shown + "the other N" = every address
-    plan = text.split("## Migration plan")[1].split("## Coverage gaps")[0]
-    shown = (sum(int(n) for n in re.findall(r"^### Shared plan for (\d+) addresses", plan, re.MULTILINE))
-             + len(re.findall(r"^### (?!Shared plan)", plan, re.MULTILINE)))
-    counts = re.search(r"the first (\d+) address(?:es)? \(.*?\); the other (\d+) are in", plan)
-    assert counts and (int(counts[1]), int(counts[2])) == (shown, len(report.addresses) - shown)

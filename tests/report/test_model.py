@@ -9,7 +9,8 @@ from flexaudit.model.findings import CoverageEntry, Severity
 from flexaudit.report.model import build_report, report_to_dict, step_segments
 from flexaudit.safe_text import one_line
 
-from tests.support.reports import ACCOUNT_SID, AS_OF, address, empty_report, finding, inventory, sample_report
+from tests.support.reports import (ACCOUNT_SID, AS_OF, address, empty_report, finding, inventory, large_report,
+                                   sample_report)
 
 
 def test_summary_counts_unsuppressed_per_severity_and_suppressed():
@@ -43,10 +44,48 @@ def test_findings_sorted_by_severity_then_rule_then_sid():
     assert [g.rule_id for g in r.open_groups[1].rules] == ["FLX101", "FLX403"]
 
 
-def test_addresses_worst_readiness_first_and_readiness_counts():
+def test_addresses_in_wave_order_and_readiness_counts():
     r = sample_report()
-    assert [a.readiness for a in r.addresses] == ["blocked", "needs-work", "ready"]
-    assert [(c.readiness, c.count) for c in r.readiness_counts] == [("blocked", 1), ("needs-work", 1), ("ready", 1)]
+    assert [(a.wave, a.readiness) for a in r.addresses] == [(1, "ready"), (2, "needs-work"), (3, "blocked")]
+    assert [(c.readiness, c.count) for c in r.readiness_counts] == [("ready", 1), ("needs-work", 1), ("blocked", 1)]
+    assert r.first_wave == (r.addresses[0],)
+
+
+def test_within_a_wave_idle_addresses_first_then_the_oldest_traffic():
+    def a(i, last, name="Same name"):
+        return address(i, "needs-work", friendly_name=name, last_inbound_at=last)
+    addresses = [a(1, "2026-11-20T10:00:00Z"), a(2, None, "Zulu"), a(3, "2026-01-02T00:00:00Z"),
+                 a(4, None, "Alpha"), a(5, "2026-11-20T10:00:00Z"), address(6, "ready", last_inbound_at="2026-11-26T00:00:00Z"),
+                 address(7, "blocked")]
+    r = build_report(inventory(), [], addresses, [], [], AS_OF, "0.1.0")
+    # wave 1 first; in wave 2 no traffic first (then by name), then oldest first (ties by name, then sid)
+    assert [x.flex_flow_sid[-1] for x in r.addresses] == ["6", "4", "2", "3", "1", "5", "7"]
+    assert [x.flex_flow_sid[-1] for x in r.first_wave] == ["6"]
+    # without a ready address, the first wave is the needs-work one
+    r = build_report(inventory(), [], addresses[:5], [], [], AS_OF, "0.1.0")
+    assert [x.flex_flow_sid[-1] for x in r.first_wave] == ["4", "2", "3", "1", "5"]
+
+
+def test_account_prerequisites_line():
+    r = large_report(27)
+    assert r.prerequisites_line == "Account prerequisites: upgrade Flex UI to 2.x — blocks all 27 addresses"
+    assert sample_report().prerequisites_line is None
+
+
+def test_a_message_repeated_per_resource_is_one_line():
+    text = "runs on Programmable Chat: 173 days overdue."
+    fs = [finding("FLX301", f"FO{i}", f"Flow {i}", f"Flex Flow FO{i} (sms, enabled) {text}") for i in range(1, 4)]
+    fs.append(finding("FLX301", "FO4", "Web (2019 (old))", f"Flex Flow FO4 (web, enabled (old)) {text}"))
+    fs.append(finding("FLX301", "FO5", "Other", "Flex Flow FO5 is something else entirely."))
+    fs.append(finding("FLX301", "FO6", "Named only", f"Named only {text}"))
+    (group,) = build_report(inventory(), fs, [], [], [], AS_OF, "0.1.0").open_groups[0].rules
+    lines = group.lines
+    assert [(line.message, [f.resource_sid for f in line.findings]) for line in lines] == [
+        (f"Flex Flow … {text}", ["FO1", "FO2", "FO3", "FO4"]),
+        ("Flex Flow FO5 is something else entirely.", ["FO5"]),
+        (f"Named only {text}", ["FO6"]),
+    ]
+    assert [line.repeated for line in lines] == [True, False, False]
 
 
 @pytest.mark.parametrize(
@@ -83,26 +122,29 @@ def test_coverage_sorted_in_family_order_and_completeness():
 def test_report_to_dict_keys_in_contract_order():
     d = report_to_dict(sample_report())
     assert list(d) == [
-        "schema_version", "tool", "account", "scanned_at", "as_of", "summary",
-        "findings", "addresses", "coverage", "waivers",
+        "schema_version", "tool", "account", "scanned_at", "as_of", "summary", "account_blockers",
+        "findings", "addresses", "conversations_addresses", "coverage", "waivers",
     ]
+    assert d["account_blockers"] == [] and report_to_dict(large_report(3))["account_blockers"] == ["FLX401"]
     assert d["schema_version"] == 1
     assert d["tool"] == {"name": "flexaudit", "version": "0.1.0"}
     assert d["account"] == {"sid": ACCOUNT_SID, "friendly_name": "Acme Support"}
     assert d["as_of"] == "2026-11-21"
     assert list(d["summary"]) == ["critical", "high", "medium", "low", "info", "suppressed"]
     assert list(d["findings"][0]) == [
-        "rule_id", "severity", "title", "resource_type", "resource_sid", "resource_name",
+        "finding_id", "rule_id", "severity", "title", "resource_type", "resource_sid", "resource_name",
         "message", "remediation", "docs_url", "suppressed",
     ]
     assert d["findings"][0]["severity"] == "critical"
     # contract keys first, extensions after
-    assert list(d["addresses"][0])[:8] == [
+    assert d["findings"][0]["finding_id"] == f"{d['findings'][0]['rule_id']}:{d['findings'][0]['resource_sid']}"
+    assert list(d["addresses"][0])[:10] == [
         "flex_flow_sid", "friendly_name", "channel_type", "contact_identity", "integration_type",
-        "readiness", "blockers", "steps",
+        "readiness", "blockers", "wave", "last_inbound_at", "steps",
     ]
+    assert (d["addresses"][0]["wave"], d["addresses"][0]["last_inbound_at"]) == (1, "2026-10-02T14:03:11Z")
     assert list(d["waivers"][0]) == ["rule", "resource", "reason", "expires", "status", "matched"]
-    assert list(d["coverage"][0]) == ["family", "complete", "error", "skipped_rules"]
+    assert list(d["coverage"][0]) == ["family", "complete", "error", "skipped_rules", "note"]
 
 
 def test_unknown_account_name_is_an_empty_string_in_json():

@@ -13,7 +13,7 @@ from flexaudit.report.write import FilesNotWritten, write_outputs
 from tests.support.reports import sample_report
 
 
-@pytest.mark.parametrize("clash", ["flexaudit-report.md", "flexaudit-addresses.csv"])
+@pytest.mark.parametrize("clash", ["flexaudit-report.md", "flexaudit-summary.md", "flexaudit-addresses.csv"])
 def test_a_report_file_that_appeared_meanwhile_is_never_overwritten(tmp_path, clash):
     out = tmp_path / "o"
     out.mkdir()
@@ -25,10 +25,11 @@ def test_a_report_file_that_appeared_meanwhile_is_never_overwritten(tmp_path, cl
     assert (out / clash).read_text() == "mine"
     # every other file is there, whole; no temporary file is left behind
     assert sorted(p.name for p in out.iterdir()) == ["flexaudit-addresses.csv", "flexaudit-report.html",
-                                                       "flexaudit-report.json", "flexaudit-report.md"]
+                                                       "flexaudit-report.json", "flexaudit-report.md",
+                                                       "flexaudit-summary.md"]
     assert sorted(p.name for p in caught.value.written) == sorted({"flexaudit-addresses.csv", "flexaudit-report.html",
-                                                                  "flexaudit-report.json", "flexaudit-report.md"}
-                                                                 - {clash})
+                                                                  "flexaudit-report.json", "flexaudit-report.md",
+                                                                  "flexaudit-summary.md"} - {clash})
 
 
 def test_the_cli_names_the_file_it_could_not_write(demo_scenario, tmp_path, monkeypatch):
@@ -49,8 +50,19 @@ def test_the_cli_names_the_file_it_could_not_write(demo_scenario, tmp_path, monk
                                           "--api-base-url", emu.base_url, "--quiet", "--output-dir", str(out)])
     assert result.exit_code == 2
     assert result.stderr.strip() == (f"flexaudit: error: cannot write flexaudit-report.json in {out}: File exists; "
-                                     "written: flexaudit-report.md, flexaudit-report.html, flexaudit-addresses.csv, "
-                                     "flexaudit-inventory.json")
+                                     "written: flexaudit-report.md, flexaudit-summary.md, flexaudit-report.html, "
+                                     "flexaudit-addresses.csv, flexaudit-inventory.json")
     assert (out / "flexaudit-report.json").read_text() == "mine"
-    assert {p.name for p in out.iterdir()} == {"flexaudit-report.md", "flexaudit-report.html", "flexaudit-report.json",
-                                              "flexaudit-addresses.csv", "flexaudit-inventory.json"}
+    assert {p.name for p in out.iterdir()} == {"flexaudit-report.md", "flexaudit-summary.md", "flexaudit-report.html",
+                                              "flexaudit-report.json", "flexaudit-addresses.csv",
+                                              "flexaudit-inventory.json"}
+
+
+@pytest.mark.parametrize("formats, names", [
+    (("md",), ["flexaudit-report.md", "flexaudit-summary.md"]),
+    (("json", "csv"), ["flexaudit-addresses.csv", "flexaudit-report.json"]),
+    (("html",), ["flexaudit-report.html"]),
+])
+def test_the_summary_comes_with_md_and_only_with_it(tmp_path, formats, names):
+    written = write_outputs(sample_report(), None, tmp_path / "o", formats)
+    assert sorted(p.name for p in written) == names == sorted(p.name for p in (tmp_path / "o").iterdir())

@@ -33,6 +33,7 @@ EXPECTED = {
     "FLX204": ("medium", "studio_flow"),
     "FLX205": ("high", "studio_flow"),
     "FLX206": ("high", "studio_flow"),
+    "FLX207": ("medium", "studio_flow"),
     "FLX301": ("medium", "flex_flow"),  # by date; medium is the far-from-EOL default
     "FLX302": ("medium", "chat_service"),
     "FLX303": ("low", "chat_service"),
@@ -47,6 +48,17 @@ EXPECTED = {
     "FLX407": ("medium", "conversations_address"),
     "FLX408": ("medium", "flex_flow"),
     "FLX409": ("info", "account"),
+    "FLX501": ("high", "conversations_address"),
+    "FLX502": ("critical", "conversations_address"),
+    "FLX503": ("high", "conversations_address"),
+    "FLX504": ("high", "conversations_address"),
+    "FLX505": ("high", "conversations_address"),
+    "FLX506": ("medium", "conversations_address"),
+    "FLX507": ("medium", "conversations_address"),
+    "FLX508": ("medium", "chat_service"),
+    "FLX601": ("high", "serverless_function"),
+    "FLX602": ("high", "code_file"),
+    "FLX603": ("medium", "code_file"),
     "FLX901": ("info", "account"),
 }
 
@@ -132,5 +144,7 @@ def test_readiness_metadata_is_rules_md_address_readiness():
     assert [r.id for r in by_id.values() if r.blocks_migration and r.account_wide] == ["FLX401"]
     work = {r.id for r in by_id.values() if r.readiness == "work"}
     assert work == {i for i in by_id if i[3] in "124"} - {"FLX106", "FLX201", "FLX401", "FLX403", "FLX405", "FLX409"}
+    # 5xx judge addresses already migrated, 6xx custom code: neither enters a legacy address's readiness
+    assert not {i for i, r in by_id.items() if i[3] in "56" and r.readiness}
     for r in by_id.values():
         assert (r.blocker_fix is not None) == r.blocks_migration, r.id

@@ -107,7 +107,7 @@ def test_a_familyless_rule_that_raises_is_listed_under_account(monkeypatch):
     def boom(ctx):
         raise KeyError("x")
 
-    _swap(monkeypatch, "FLX901", boom)  # FLX901 reads no family (FLX409 now needs conversations)
+    _swap(monkeypatch, "FLX901", boom)
     ev = InventoryBuilder().evaluate()
     assert "FLX901" in {c.family: c for c in ev.coverage}["account"].skipped_rules
     assert ev.rule_errors["FLX901"].startswith("KeyError")

@@ -207,11 +207,12 @@ def test_flx409_no_configuration_or_unreadable():
     b = InventoryBuilder()
     b.inv.conversations_configuration = None
     assert "no Conversations configuration" in only(b.evaluate(), "FLX409").message
-    # a configuration that could not be read proves nothing: skipped, and said so (rules.md)
-    b.fail("conversations", "HTTP 404 (20404)")
+    # rules.md: only when the configuration was read; unreadable, it is skipped and FLX901 says so
+    b.fail("conversations", "HTTP 403 (20403)")
     ev = b.evaluate()
     assert_silent(ev, "FLX409")
-    assert "FLX409" in ev.skipped_rules
+    assert "FLX409" in {c.family: c for c in ev.coverage}["conversations"].skipped_rules
+    assert "FLX409" in only(ev, "FLX901").message
 
 
 def test_flx409_near_miss():

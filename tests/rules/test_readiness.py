@@ -13,7 +13,8 @@ from tests.support.inventory import (
     studio_definition,
 )
 
-from flexaudit.readiness import plan_addresses
+from flexaudit.model.inventory import FamilyCoverage, LastInbound
+from flexaudit.readiness import account_prerequisites, plan_addresses
 
 
 def index_of(steps, needle):
@@ -33,7 +34,8 @@ def test_ready_sms_address_and_its_plan():
     assert plan.readiness == "ready" and plan.blockers == []
     assert (plan.channel_type, plan.contact_identity, plan.integration_type) == ("sms", "+15550100001", "studio")
     assert (plan.enabled, plan.phone_number_sid, plan.studio_flow_sid) == (True, pn.sid, fw.sid)
-    assert plan.finding_ids == ["FLX301"]
+    assert plan.finding_ids == [f"FLX301:{fo.sid}"] and plan.rule_ids == ["FLX301"]
+    assert plan.wave == 1 and plan.last_inbound_at is None
     steps = plan.steps
     drain = index_of(steps, "Drain or accept")
     create = index_of(steps, "twilio api:conversations:v1:configuration:addresses:create --type sms --address +15550100001")
@@ -41,7 +43,8 @@ def test_ready_sms_address_and_its_plan():
     webhook = index_of(steps, f'twilio api:core:incoming-phone-numbers:update --sid {pn.sid} --sms-url ""')
     delete = index_of(steps, f"twilio api:flex:v1:flex-flows:remove --sid {fo.sid}")
     test = index_of(steps, "Test: send an SMS to +15550100001")
-    assert drain < create < proxy < webhook < delete < test == len(steps) - 1
+    # rules.md's order, Twilio's documented one: the Flex Flow goes before the address is created
+    assert drain < delete < proxy < webhook < create < test == len(steps) - 1
     create_step = steps[create]
     for part in (
         "--auto-creation.enabled",
@@ -67,10 +70,11 @@ def test_needs_work_from_a_finding_on_the_flow_the_number_or_the_studio_flow():
     fw.status = "draft"  # FLX204 on the Studio flow
     _, hygiene_only, _ = b.sms_address("+15550100004", janitor_enabled=False)  # FLX304 is 3xx: not counted
     plans = b.plans()
-    assert plans[long_lived.sid].readiness == "needs-work" and "FLX402" in plans[long_lived.sid].finding_ids
-    assert plans[on_number.sid].readiness == "needs-work" and "FLX101" in plans[on_number.sid].finding_ids
-    assert plans[on_studio.sid].readiness == "needs-work" and "FLX204" in plans[on_studio.sid].finding_ids
-    assert plans[hygiene_only.sid].readiness == "ready" and "FLX304" in plans[hygiene_only.sid].finding_ids
+    assert plans[long_lived.sid].readiness == "needs-work" and f"FLX402:{long_lived.sid}" in plans[long_lived.sid].finding_ids
+    assert plans[on_number.sid].readiness == "needs-work" and f"FLX101:{pn.sid}" in plans[on_number.sid].finding_ids
+    assert plans[on_studio.sid].readiness == "needs-work" and f"FLX204:{fw.sid}" in plans[on_studio.sid].finding_ids
+    assert plans[hygiene_only.sid].readiness == "ready" and "FLX304" in plans[hygiene_only.sid].rule_ids
+    assert [plans[f.sid].wave for f in (long_lived, on_number, on_studio, hygiene_only)] == [2, 2, 2, 1]
     assert any("long-lived (FLX402)" in s for s in plans[long_lived.sid].steps)
 
 
@@ -79,7 +83,7 @@ def test_disabled_flow_with_only_flx106_is_ready_and_gets_the_outbound_plan():
     pn, fo, fw = b.sms_address("+15550100001")
     off = b.flow("+15550100001", enabled=False, integration={"flow_sid": fw.sid})
     plan = b.plans()[off.sid]
-    assert plan.readiness == "ready" and plan.finding_ids == ["FLX106", "FLX301"]
+    assert plan.readiness == "ready" and plan.finding_ids == [f"FLX106:{off.sid}", f"FLX301:{off.sid}"]
     assert plan.enabled is False
     assert index_of(plan.steps, "is disabled and routes no inbound") < index_of(plan.steps, f"flex-flows:remove --sid {off.sid}")
     assert fo.sid in plan.steps[index_of(plan.steps, "is disabled")]  # the enabled flow carries the inbound move
@@ -87,14 +91,43 @@ def test_disabled_flow_with_only_flx106_is_ready_and_gets_the_outbound_plan():
     assert not any("phone-numbers:remove" in s for s in plan.steps)
 
 
-def test_blocked_by_flex_ui_1x_everywhere_and_its_fix_comes_first():
-    b = InventoryBuilder(ui_version="1.34.6")
-    pn, fo, fw = b.sms_address()
-    web = b.flow(None, channel="web", integration={"flow_sid": fw.sid})
-    for plan in b.plans().values():
-        assert plan.readiness == "blocked" and plan.blockers == ["FLX401"]
-        assert plan.steps[0].startswith("Fix blocker FLX401") and "flex:plugins:upgrade-plugin" in plan.steps[0]
-        assert "1.34.6" in plan.steps[0]
+def _mixed_account(ui_version: str) -> InventoryBuilder:
+    """One ready, one needs-work and one blocked address, and a web flow."""
+    b = InventoryBuilder(ui_version=ui_version)
+    pn, fo, fw = b.sms_address("+15550100001")
+    _, long_lived, _ = b.sms_address("+15550100002", long_lived=True)
+    b.number("+15550100003")
+    b.task_flow("+15550100003")
+    b.flow(None, channel="web", integration={"flow_sid": fw.sid})
+    return b
+
+
+def test_flex_ui_1x_is_an_account_prerequisite_not_an_address_blocker():
+    on_1x, on_2x = _mixed_account("1.34.6"), _mixed_account("2.10.0")
+    plans_1x, plans_2x = on_1x.plans(), on_2x.plans()
+    assert "FLX401" in {f.rule_id for f in on_1x.evaluate().findings}
+    # same addresses, same readiness, blockers, waves and findings with FLX401 or without
+    def verdict(plans):
+        return {sid: (p.readiness, p.blockers, p.wave, p.finding_ids) for sid, p in plans.items()}
+    assert verdict(plans_1x) == verdict(plans_2x)
+    assert sorted(p.readiness for p in plans_1x.values()) == ["blocked", "needs-work", "needs-work", "ready"]
+    assert not any("FLX401" in p.rule_ids or "FLX401" in p.blockers for p in plans_1x.values())
+    # each plan still starts by pointing at the account's prerequisite, and only on 1.x
+    for sid_, plan in plans_1x.items():
+        assert plan.steps[0] == ("Account prerequisite first: upgrade Flex UI to 2.x (FLX401), as the report's "
+                                 "account prerequisites say; no address of the account can move before it.")
+        assert plan.steps[1:] == plans_2x[sid_].steps
+    assert not any("FLX401" in s for p in plans_2x.values() for s in p.steps)
+
+
+def test_account_prerequisites_spell_out_the_fix_once():
+    b = _mixed_account("1.34.6")
+    ev = b.evaluate()
+    (prerequisite,) = account_prerequisites(b.inv, ev.findings)
+    assert (prerequisite.rule_id, prerequisite.prerequisite) == ("FLX401", "upgrade Flex UI to 2.x")
+    assert prerequisite.fix.startswith("Fix blocker FLX401") and "flex:plugins:upgrade-plugin" in prerequisite.fix
+    assert "1.34.6" in prerequisite.fix and ACCOUNT in prerequisite.fix
+    assert account_prerequisites(_mixed_account("2.1.0").inv, _mixed_account("2.1.0").evaluate().findings) == []
 
 
 def test_blocked_by_flx201_with_its_fix():
@@ -125,8 +158,8 @@ def test_blocked_by_flx405_and_flx401_in_order():
     b = InventoryBuilder(ui_version="1.30.0")
     pn, fo, fw = b.sms_address(definition=studio_definition(incoming_conversation=None))
     plan = b.plans()[fo.sid]
-    assert plan.readiness == "blocked" and plan.blockers == ["FLX401", "FLX405"]
-    assert plan.steps[0].startswith("Fix blocker FLX401")
+    assert plan.readiness == "blocked" and plan.blockers == ["FLX405"] and plan.wave == 3
+    assert plan.steps[0].startswith("Account prerequisite first: upgrade Flex UI to 2.x (FLX401)")
     assert plan.steps[1].startswith("Fix blocker FLX405")
     assert fw.sid in plan.steps[1] and "incomingConversationMessage" in plan.steps[1]
     assert WORKFLOW in plan.steps[1]  # reuses the legacy Send to Flex's workflow
@@ -171,7 +204,7 @@ def test_external_plan_uses_webhook_auto_creation():
     b.number("+15550100001")
     fo = b.external_flow("+15550100001", url="https://bot.example.com/flex")
     plan = b.plans()[fo.sid]
-    assert plan.readiness == "needs-work" and "FLX404" in plan.finding_ids
+    assert plan.readiness == "needs-work" and f"FLX404:{fo.sid}" in plan.finding_ids
     create = plan.steps[index_of(plan.steps, "addresses:create")]
     assert "--auto-creation.type webhook --auto-creation.webhook-url https://bot.example.com/flex" in create
     assert "AutoCreation.WebhookFilters=onMessageAdded" in create
@@ -183,7 +216,7 @@ def test_web_plan_moves_to_webchat_3():
     fw = b.studio()
     fo = b.flow(None, channel="web", integration={"flow_sid": fw.sid})
     plan = b.plans()[fo.sid]
-    assert plan.readiness == "needs-work" and "FLX408" in plan.finding_ids
+    assert plan.readiness == "needs-work" and f"FLX408:{fo.sid}" in plan.finding_ids
     assert plan.phone_number_sid is None
     step = plan.steps[index_of(plan.steps, "Webchat 3.x")]
     assert fw.sid in step and "chat address" in step
@@ -213,7 +246,7 @@ def test_messaging_service_and_twiml_app_are_removed():
     plan = b.plans()[fo.sid]
     steps = plan.steps
     mg_step = index_of(steps, f"twilio api:messaging:v1:services:phone-numbers:remove --service-sid {mg.sid} --sid {pn.sid}")
-    assert index_of(steps, "addresses:create") < mg_step < index_of(steps, "--sms-url")
+    assert index_of(steps, "flex-flows:remove") < mg_step < index_of(steps, "--sms-url") < index_of(steps, "addresses:create")
     assert '--sms-application-sid ""' in steps[index_of(steps, "--sms-url")]
 
 
@@ -222,7 +255,7 @@ def test_existing_address_is_reused_not_duplicated():
     pn, fo, fw = b.sms_address()
     ig = b.address("sms", "+15550100001")
     plan = b.plans()[fo.sid]
-    assert plan.readiness == "needs-work" and "FLX406" in plan.finding_ids
+    assert plan.readiness == "needs-work" and f"FLX406:{pn.sid}" in plan.finding_ids
     step = plan.steps[index_of(plan.steps, ig.sid)]
     assert "already exists" in step and f"addresses:update --sid {ig.sid}" in step
     assert not any("addresses:create" in s for s in plan.steps)
@@ -257,7 +290,7 @@ def test_coverage_gap_adds_a_verify_step_after_the_blocker_fixes():
     b.fail("studio")
     b.fail("chat")  # 3xx only: not worth a warning on every address
     plan = b.plans()[fo.sid]
-    assert plan.steps[0].startswith("Fix blocker FLX401")
+    assert plan.steps[0].startswith("Account prerequisite first")
     assert plan.steps[1].startswith("Verify by hand") and "studio data" in plan.steps[1] and "chat" not in plan.steps[1]
     clean = InventoryBuilder()
     _, clean_fo, _ = clean.sms_address()
@@ -299,3 +332,47 @@ def test_without_a_default_service_the_one_service_existing_addresses_use_is_nam
                                                        "conversation_service_sid": sid("IS", 78)})
     create = next(s for s in b.plans()[fo.sid].steps if "addresses:create" in s)
     assert "--auto-creation.conversation-service-sid 'IS<Flex Conversations service>'" in create
+
+
+# ---------------------------------------------------------------- waves and traffic
+
+
+def test_waves_follow_readiness():
+    plans = _mixed_account("2.10.0").plans()
+    assert {p.readiness: p.wave for p in plans.values()} == {"ready": 1, "needs-work": 2, "blocked": 3}
+
+
+def test_last_inbound_at_comes_from_the_traffic_of_the_address_number():
+    b = InventoryBuilder()
+    _, busy, _ = b.sms_address("+15550100001")
+    _, quiet, _ = b.sms_address("+15550100002")
+    _, wa, _ = b.whatsapp_address("+15550100003")
+    off = b.flow("+1 555 010 0001", enabled=False)  # shares the busy number
+    gone = b.flow("+15559999999")  # no such number in the account
+    b.inv.last_inbound = [LastInbound("+15550100001", "2026-10-02T14:03:11Z"), LastInbound("+15550100002", None),
+                          LastInbound("whatsapp:+15550100003", "2026-09-01T08:00:00Z"),
+                          LastInbound("+15559999999", "2026-11-01T00:00:00Z")]
+    plans = b.plans()
+    assert plans[busy.sid].last_inbound_at == "2026-10-02T14:03:11Z"
+    assert plans[off.sid].last_inbound_at == "2026-10-02T14:03:11Z"  # the same number's traffic
+    assert plans[quiet.sid].last_inbound_at is None
+    assert plans[wa.sid].last_inbound_at == "2026-09-01T08:00:00Z"
+    assert plans[gone.sid].last_inbound_at is None  # the address has no number
+    drain = plans[busy.sid].steps[index_of(plans[busy.sid].steps, "Drain or accept")]
+    assert drain.startswith("Confirm that +15550100001 has no production traffic at the moment of the move "
+                            "(last inbound message at the scan: 2026-10-02T14:03:11Z). Drain or accept")
+    quiet_drain = plans[quiet.sid].steps[index_of(plans[quiet.sid].steps, "Drain or accept")]
+    assert "(no inbound message found at the scan)" in quiet_drain
+    # a disabled flow receives nothing itself: no traffic check in its plan
+    assert plans[off.sid].steps[index_of(plans[off.sid].steps, "Drain")].startswith("Drain or accept")
+
+
+def test_traffic_not_read_is_said_in_the_plan():
+    b = InventoryBuilder()
+    _, fo, _ = b.sms_address("+15550100001")
+    b.inv.coverage["messages"] = FamilyCoverage(True, None, "not requested (--no-traffic)")
+    step = next(s for s in b.plans()[fo.sid].steps if "Drain or accept" in s)
+    assert "(last inbound message not read (not requested (--no-traffic)))" in step
+    b.fail("messages")
+    step = next(s for s in b.plans()[fo.sid].steps if "Drain or accept" in s)
+    assert "last inbound message unknown (the scan could not read it" in step

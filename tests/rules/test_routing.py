@@ -222,6 +222,14 @@ def test_flx106_enabled_or_unknown_is_silent():
     assert_silent(b.evaluate(), "FLX106")
 
 
+def test_flx106_near_miss_a_disabled_task_flow_is_the_outbound_only_pattern():
+    b, pn, fo, _ = healthy()
+    outbound = b.task_flow("+15550100001", enabled=False)
+    ev = b.evaluate()
+    assert_silent(ev, "FLX106", outbound.sid)
+    assert_fires(ev, "FLX403", "flex_flow", outbound.sid)  # still a legacy address to retire
+
+
 # ---------------------------------------------------------------- FLX107
 
 

@@ -226,3 +226,89 @@ def test_flx206_missing_workflow_value_and_unknown_workspace():
     assert "was not found" in only(b.evaluate(), "FLX206").message
     b.inv.flex_configuration.taskrouter_workspace_sid = None  # nothing to judge against
     assert_silent(b.evaluate(), "FLX206")
+
+
+# ---------------------------------------------------------------- FLX204/FLX205 on an address's Studio flow
+
+
+def test_flx204_and_flx205_judge_a_conversations_address_studio_flow_too():
+    b = InventoryBuilder()
+    pn, ig, fw = b.studio_address(definition={"states": [trigger(incomingConversationMessage="Gone")]})
+    fw.status = "draft"
+    ev = b.evaluate()
+    draft = assert_fires(ev, "FLX204", "studio_flow", fw.sid, "medium")
+    broken = assert_fires(ev, "FLX205", "studio_flow", fw.sid, "high")
+    assert f"Conversations address {ig.sid}" in draft.message and "'Gone', which does not exist" in broken.message
+
+
+def test_flx204_and_flx205_near_miss_a_flow_nothing_routes_to():
+    b = InventoryBuilder()
+    b.studio_address()
+    b.studio(definition="not json", status="draft")  # an IVR flow no address or Flex Flow names
+    ev = b.evaluate()
+    assert_silent(ev, "FLX204")
+    assert_silent(ev, "FLX205")
+
+
+# ---------------------------------------------------------------- FLX207
+
+
+def chat_bound_definition():
+    """Incoming Conversation reaches a bot that still reads Programmable Chat's trigger variables."""
+    return {"states": [
+        trigger(incomingMessage="SendToFlex", incomingConversationMessage="Remember"),
+        {"name": "Remember", "type": "set-variables", "transitions": [{"event": "next", "next": "Greet"}],
+         "properties": {"variables": [{"key": "question", "value": "{{trigger.message.Body}}"},
+                                      {"key": "who", "value": "{% if trigger.message.From %}known{% endif %}"}]}},
+        {"name": "Greet", "type": "send-message", "transitions": [{"event": "sent", "next": "SendToFlex"}],
+         "properties": {"service": "{{trigger.message.InstanceSid}}", "channel": "{{trigger.message.ChannelSid}}",
+                        "from": "{{flow.channel.address}}", "body": "Hi {{ trigger.message.ChannelAttributes.name }}"}},
+        send_to_flex(),
+    ]}
+
+
+def test_flx207_widgets_reading_trigger_message_on_the_conversation_path():
+    b = InventoryBuilder()
+    pn, ig, fw = b.studio_address(definition=chat_bound_definition())
+    f = assert_fires(b.evaluate(), "FLX207", "studio_flow", fw.sid, "medium")
+    assert f"Conversations address {ig.sid}" in f.message
+    assert "widget 'Remember' reads trigger.message.Body (use trigger.conversation.Body), " \
+           "trigger.message.From (use trigger.conversation.Author)" in f.message
+    assert "widget 'Greet' reads trigger.message.ChannelAttributes (no trigger.conversation counterpart)" in f.message
+    # the reply widget's default service and channel are not reported
+    assert "InstanceSid" not in f.message and "ChannelSid" not in f.message
+
+
+def test_flx207_on_a_legacy_flex_flows_studio_flow_and_in_send_to_flex_attributes():
+    b = InventoryBuilder()
+    definition = studio_definition()
+    definition["states"][1]["properties"]["attributes"] = '{"channelSid": "{{trigger.message.ChannelSid}}"}'
+    pn, fo, fw = b.sms_address(definition=definition)
+    f = assert_fires(b.evaluate(), "FLX207", "studio_flow", fw.sid)
+    assert f"Flex Flow {fo.sid}" in f.message and "use trigger.conversation.ConversationSid" in f.message
+    # work to do before the move, like the other Studio findings on the address's flow
+    plan = b.plans()[fo.sid]
+    assert plan.readiness == "needs-work" and f"FLX207:{fw.sid}" in plan.finding_ids
+
+
+def test_flx207_near_misses():
+    b = InventoryBuilder()
+    # Twilio's own Conversations flow: trigger.message only on the Incoming Message path
+    b.sms_address(definition=example("fpt_chat-flow.json"))
+    # outside a Liquid tag it is plain text, and Studio renders it as such
+    plain = studio_definition()
+    plain["states"][1]["properties"]["attributes"] = '{"note": "was trigger.message.Body"}'
+    b.studio_address(definition=plain)
+    # reply widgets keep their default service and channel (27 public flows do)
+    reply = {"states": [trigger(incomingConversationMessage="Reply"),
+                        {"name": "Reply", "type": "send-and-wait-for-reply",
+                         "transitions": [{"event": "incomingMessage", "next": "SendToFlex"}],
+                         "properties": {"service": "{{trigger.message.InstanceSid}}",
+                                        "channel": "{{trigger.message.ChannelSid}}", "body": "{{trigger.conversation.Body}}"}},
+                        send_to_flex()]}
+    b.studio_address("+15550100041", definition=reply)
+    # a flow nothing routes to, and one only a disabled Flex Flow uses
+    b.studio(definition=chat_bound_definition())
+    off = b.studio(definition=chat_bound_definition())
+    b.flow("+15550100001", enabled=False, integration={"flow_sid": off.sid})
+    assert_silent(b.evaluate(), "FLX207")

@@ -59,6 +59,18 @@ def test_load_json_equivalent(tmp_path):
     )
 
 
+def test_a_waiver_may_name_a_finding_by_its_id(tmp_path):
+    text = f'[[suppress]]\nfinding = "flx106:{FO1}"\nreason = "kept disabled"\nexpires = "2027-01-15"\n'
+    (w,) = load_waivers(write(tmp_path, "s.toml", text), KNOWN)
+    assert w == Waiver("FLX106", FO1, "kept disabled", date(2027, 1, 15), 1)
+    out, results = apply_waivers(findings(), [w], date(2026, 11, 21))
+    assert [(f.finding_id, f.suppressed) for f in out] == [
+        (f"FLX106:{FO1}", True), (f"FLX106:{FO2}", False), (f"FLX301:{FO1}", False)]
+    assert (results[0].rule, results[0].resource, results[0].status, results[0].matched) == ("FLX106", FO1, "active", 1)
+    doc = {"suppress": [{"finding": f"FLX106:{FO1}", "reason": "kept disabled", "expires": "2027-01-15"}]}
+    assert load_waivers(write(tmp_path, "s.json", json.dumps(doc)), KNOWN) == [w]
+
+
 def test_format_detected_from_content_without_known_extension(tmp_path):
     assert len(load_waivers(write(tmp_path, "waivers.txt", TOML), KNOWN)) == 2
     assert len(load_waivers(write(tmp_path, "waivers", '{"suppress": []}'), KNOWN)) == 0
@@ -91,7 +103,11 @@ def test_utf8_bom_tolerated(tmp_path):
         ("s.toml", '[[suppress]]\nrule = "FLX106"\nreason = "r"\nexpires = "15/01/2027"\n', "'expires' must be a date YYYY-MM-DD, got '15/01/2027'"),
         ("s.toml", '[[suppress]]\nrule = "FLX106"\nreason = "r"\nexpires = "20270115"\n', "'expires' must be a date YYYY-MM-DD"),
         ("s.toml", '[[suppress]]\nrule = "FLX106"\nreason = "r"\nexpires = 2027-01-15T10:00:00\n', "'expires' must be a date YYYY-MM-DD"),
-        ("s.toml", '[[suppress]]\nrule = "FLX106"\nreason = "r"\nexpiry = "2027-01-15"\n', "unknown key 'expiry' (allowed: rule, resource, reason, expires)"),
+        ("s.toml", '[[suppress]]\nrule = "FLX106"\nreason = "r"\nexpiry = "2027-01-15"\n', "unknown key 'expiry' (allowed: finding, rule, resource, reason, expires)"),
+        ("s.toml", f'[[suppress]]\nfinding = "FLX106:{FO1}"\nrule = "FLX106"\nreason = "r"\n', "give either 'finding' or 'rule'"),
+        ("s.toml", '[[suppress]]\nfinding = "FLX106"\nreason = "r"\n', "'finding' must be a finding id such as FLX101:PN0123…, got 'FLX106'"),
+        ("s.toml", f'[[suppress]]\nfinding = "FLX999:{FO1}"\nreason = "r"\n', "unknown rule id FLX999"),
+        ("s.json", '{"suppress": [{"finding": 12, "reason": "r"}]}', "'finding' must be a finding id"),
         ("s.toml", '[[suppress]]\nrule = "FLX106"\nreason = "r"\nresource = ""\n', "'resource' must be a resource SID"),
         ("s.toml", '[[suppression]]\nrule = "FLX106"\nreason = "r"\n', "unknown top-level key 'suppression'"),
         ("s.toml", 'suppress = "FLX106"\n', "'suppress' must be a list"),

@@ -15,8 +15,11 @@ from flexaudit.scan import records as fields
     ("2026-01-31T23:30:00-05:00", "2026-02-01T04:30:00Z", "2026-02-01"),
     (datetime(2026, 1, 31, 23, 30, tzinfo=timezone(timedelta(hours=-5))), "2026-02-01T04:30:00Z", "2026-02-01"),
     (datetime(2026, 1, 31, 9, 0), "2026-01-31T09:00:00Z", "2026-01-31"),  # naive: taken as UTC
-    # not ISO 8601 (the 2010 API's RFC 2822): kept as text, but no day is guessed
-    ("Sat, 31 Jan 2026 09:00:00 +0000", "Sat, 31 Jan 2026 09:00:00 +0000", None),
+    # the 2010 API's RFC 2822, offset included
+    ("Sat, 31 Jan 2026 09:00:00 +0000", "2026-01-31T09:00:00Z", "2026-01-31"),
+    ("Sat, 31 Jan 2026 23:30:00 -0500", "2026-02-01T04:30:00Z", "2026-02-01"),
+    # neither: kept as text, but no day is guessed
+    ("Saturday morning", "Saturday morning", None),
     ("", "", None),
     (1769850000, None, None),
     (None, None, None),
@@ -24,6 +27,8 @@ from flexaudit.scan import records as fields
 def test_timestamps_and_days(value, stamp, day):
     assert fields.timestamp(value) == stamp
     assert fields.utc_day(value) == day
+    # instant: the same date, but nothing that is not one
+    assert fields.instant(value) == (stamp if day else None)
 
 
 def test_capabilities_lowercase_keys_and_drop_non_booleans():

@@ -54,7 +54,7 @@ def test_a_denied_family_skips_only_its_rules(demo_scenario, tmp_path, family):
 
 def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_path):
     families = ["account", "phone_numbers", "flex_configuration", "flex_flows", "studio", "proxy",
-                "messaging", "chat", "conversations", "taskrouter"]
+                "messaging", "chat", "conversations", "taskrouter", "conversation_services", "serverless", "messages"]
     with Emulator(demo_scenario, hang=families, hang_seconds=20) as emu:
         started = time.monotonic()
         result = cli_scan(emu, tmp_path / "o", "--timeout", "1")
@@ -63,8 +63,8 @@ def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_pat
     # Every family timing out is Twilio unreachable: one line naming the host and the cause, nothing written.
     assert result.exit_code == 4, result.output
     assert elapsed < 15  # one retry ladder (about 10 s at --timeout 1), not one per family
-    assert result.stderr.strip() == f"flexaudit: error: cannot reach {base_url}: timed out; nothing was scanned " \
-                                    "and no file was written"
+    assert result.stderr.strip() == (f"flexaudit: error: Twilio could not be reached: {base_url}: timed out; "
+                                     "nothing was scanned and no file was written")
     assert not (tmp_path / "o").exists()
 
 

@@ -22,8 +22,18 @@ from flexaudit.model.inventory import (
     Account,
     AddressConfiguration,
     ChatService,
+    CodeFile,
+    CodeLocation,
+    CodeTree,
+    ConversationService,
+    ConversationSummary,
     ConversationsConfiguration,
     FamilyCoverage,
+    FlexUiDependency,
+    FunctionVersion,
+    ServerlessEnvironment,
+    ServerlessFunction,
+    ServerlessService,
     FlexConfiguration,
     FlexFlow,
     Inventory,
@@ -114,6 +124,7 @@ class InventoryBuilder:
             chat_services=[ChatService(sid=FLEX_CHAT, friendly_name="Flex Chat Service")],
             proxy_services=[ProxyService(sid=FLEX_PROXY, unique_name="Flex Proxy Service", chat_instance_sid=FLEX_CHAT)],
             conversations_configuration=ConversationsConfiguration(default_chat_service_sid=CONV_SERVICE),
+            conversation_services=[ConversationService(sid=CONV_SERVICE, friendly_name="Flex Conversation Service")],
             taskrouter_workspaces=[
                 TaskRouterWorkspace(
                     sid=WORKSPACE,
@@ -243,6 +254,55 @@ class InventoryBuilder:
         )
         self.inv.address_configurations.append(ig)
         return ig
+
+    def studio_address(self, phone: str = "+15550100021", definition=_UNSET, atype: str = "sms"):
+        """A healthy migrated address: its number unwired and out of every pool, a studio address on
+        the Flex conversation service whose Studio flow reaches Send to Flex from Incoming Conversation."""
+        pn = self.number(phone, sms_url=None, in_pool=False)
+        fw = self.studio(definition, name="Conversations Flow")
+        ig = self.address(atype, phone if atype == "sms" else f"whatsapp:{phone}",
+                          {"enabled": True, "type": "studio", "conversation_service_sid": CONV_SERVICE,
+                           "studio_flow_sid": fw.sid, "studio_retry_count": 3})
+        return pn, ig, fw
+
+    def webhook_address(self, phone: str = "+15550100022", url: str | None = "https://bots.example.com/in",
+                        filters=("onMessageAdded",)):
+        pn = self.number(phone, sms_url=None, in_pool=False)
+        auto = {"enabled": True, "type": "webhook", "conversation_service_sid": CONV_SERVICE,
+                "webhook_url": url, "webhook_method": "POST", "webhook_filters": list(filters)}
+        return pn, self.address("sms", phone, auto)
+
+    def active_conversations(self, by_day: dict[str, int], service: str = CONV_SERVICE) -> ConversationSummary:
+        summary = ConversationSummary(service_sid=service, active=sum(by_day.values()), active_by_update_day=dict(by_day))
+        self.inv.active_conversations = summary
+        return summary
+
+    def function(self, path: str, *deployed: tuple[list[str], list[tuple[int, str]]],
+                 service: str = "flex-helpers") -> ServerlessFunction:
+        """A Twilio Function; each `deployed` is (environments, legacy API locations) of one version."""
+        found = next((s for s in self.inv.serverless_services if s.unique_name == service), None)
+        if found is None:
+            found = ServerlessService(sid=self.next_sid("ZS"), unique_name=service, friendly_name=service,
+                                      environments=[ServerlessEnvironment(self.next_sid("ZE"), "production",
+                                                                          self.next_sid("ZB"))])
+            self.inv.serverless_services.append(found)
+        function = ServerlessFunction(sid=self.next_sid("ZH"), path=path, versions=[
+            FunctionVersion(self.next_sid("ZN"), list(envs), [CodeLocation(line, pattern) for line, pattern in locs])
+            for envs, locs in deployed])
+        found.functions.append(function)
+        return function
+
+    def code_file(self, path: str, locations=(), flex_ui=(), label: str = "plugin") -> CodeFile:
+        """A file under a --code root; `flex_ui` are (section, range, line) of @twilio/flex-ui."""
+        tree = next((t for t in self.inv.code_trees if t.label == label), None)
+        if tree is None:
+            tree = CodeTree(label=label)
+            self.inv.code_trees.append(tree)
+        found = CodeFile(path, [CodeLocation(line, pattern) for line, pattern in locations],
+                         [FlexUiDependency(section, rng, line) for section, rng, line in flex_ui])
+        tree.files.append(found)
+        tree.files_scanned += 1
+        return found
 
     def proxy(self, unique_name: str | None = None, chat_instance_sid: str | None = None) -> ProxyService:
         ks = ProxyService(sid=self.next_sid("KS"), unique_name=unique_name, chat_instance_sid=chat_instance_sid)

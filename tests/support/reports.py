@@ -8,9 +8,9 @@ and migration steps a real one has.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from flexaudit.model.findings import AddressPlan, CoverageEntry, Finding, Severity, WaiverResult
+from flexaudit.model.findings import AccountBlocker, AddressPlan, CoverageEntry, Finding, Severity, WaiverResult
 from flexaudit.model.inventory import Account, Inventory
 from flexaudit.report.model import Report, build_report
 from tests.support.sids import sid
@@ -78,6 +78,12 @@ RULES = {
 }
 
 
+FLEX_UI_1X = AccountBlocker(
+    "FLX401", "Flex UI is 1.x: Flex Conversations needs Flex UI 2.x", "upgrade Flex UI to 2.x",
+    f"Fix blocker FLX401 first (account-wide): account {ACCOUNT_SID} runs Flex UI 1.34.6; migrate the 1.x plugins "
+    "(`twilio flex:plugins:upgrade-plugin --ui-2 --install`) and switch the account to Flex UI 2.x.")
+
+
 def finding(rule_id: str, resource_sid: str, resource_name: str = "", message: str | None = None,
             suppressed: bool = False, severity: Severity | None = None, remediation: str | None = None) -> Finding:
     sev, rtype, title, fix = RULES[rule_id]
@@ -139,14 +145,17 @@ def steps_for(flow_sid: str, number: str, pn_sid: str, studio_sid: str | None, b
 
 
 def address(i: int, readiness: str = "needs-work", blockers: list[str] | None = None,
-            finding_ids: list[str] | None = None, friendly_name: str | None = None,
+            rules: list[str] | None = None, friendly_name: str | None = None,
             integration_type: str = "studio", enabled: bool = True,
-            in_messaging_service: bool = False, active_channels: int = 0) -> AddressPlan:
+            in_messaging_service: bool = False, active_channels: int = 0,
+            last_inbound_at: str | None = None) -> AddressPlan:
+    """Address i; `rules`: the rules with a finding on its flow or number (finding_ids follow)."""
     flow = sid("FO", i)
     pn = sid("PN", i)
     studio = sid("FW", i) if integration_type == "studio" else None
     number = f"+1555{i:07d}"
     blockers = blockers or []
+    finding_ids = sorted(f"{rid}:{pn if RULES[rid][1] == 'phone_number' else flow}" for rid in rules or [])
     return AddressPlan(
         flex_flow_sid=flow,
         friendly_name=friendly_name if friendly_name is not None else f"Support SMS {i}",
@@ -156,19 +165,21 @@ def address(i: int, readiness: str = "needs-work", blockers: list[str] | None = 
         readiness=readiness,
         blockers=list(blockers),
         steps=steps_for(flow, number, pn, studio, blockers, in_messaging_service, active_channels),
+        wave={"ready": 1, "needs-work": 2, "blocked": 3}[readiness],
+        last_inbound_at=last_inbound_at,
         enabled=enabled,
         phone_number_sid=pn,
         studio_flow_sid=studio,
-        finding_ids=list(finding_ids or []),
+        finding_ids=finding_ids,
     )
 
 
 def sample_report(**overrides) -> Report:
     """A small account: one blocked, one needs-work, one ready address, a suppressed finding, a waiver."""
     a1 = address(1, "blocked", ["FLX403"], ["FLX301", "FLX403"], friendly_name="Legacy task SMS",
-                 integration_type="task")
+                 integration_type="task", last_inbound_at="2026-11-20T08:15:00Z")
     a2 = address(2, "needs-work", [], ["FLX101", "FLX106", "FLX301"], enabled=False)
-    a3 = address(3, "ready", [], ["FLX301"], friendly_name="WhatsApp main")
+    a3 = address(3, "ready", [], ["FLX301"], friendly_name="WhatsApp main", last_inbound_at="2026-10-02T14:03:11Z")
     findings = [
         finding("FLX301", a.flex_flow_sid, a.friendly_name,
                 "The Flex Flow runs on Programmable Chat, which reached end of life on 2026-06-01 (173 days overdue).")
@@ -221,8 +232,7 @@ def hostile_report() -> Report:
     """Every account-controlled string is an injection attempt."""
     addresses, findings = [], []
     for i, evil in enumerate(HOSTILE, start=1):
-        a = address(i, ["blocked", "needs-work", "ready"][i % 3], friendly_name=evil,
-                    finding_ids=["FLX101"])
+        a = address(i, ["blocked", "needs-work", "ready"][i % 3], friendly_name=evil, rules=["FLX101"])
         a.contact_identity = evil
         a.steps = [f"Rename {evil} then run `twilio api:x --name {evil}`", evil]
         addresses.append(a)
@@ -251,8 +261,8 @@ def large_report(n: int = 50, distinct_plans: bool = False) -> Report:
     for i in range(1, n + 1):
         kind = i % 5
         name = f"Support line {i:02d} (US East, {'sales' if i % 2 else 'care'})"
-        ids = ["FLX301", "FLX401"]
-        blockers = ["FLX401"]
+        ids = ["FLX301"]
+        blockers = []
         a_findings = []
         if kind == 0:
             ids += ["FLX403"]
@@ -263,13 +273,15 @@ def large_report(n: int = 50, distinct_plans: bool = False) -> Report:
             ids += ["FLX103", "FLX402"]
         if kind == 4:
             ids += ["FLX106", "FLX304"]
-        a = address(i, "blocked", blockers, ids, friendly_name=name,
+        readiness = "blocked" if blockers else "ready" if kind == 4 else "needs-work"
+        # every third address had no traffic; the others' last message i days before the scan
+        last = None if i % 3 == 0 else f"{(AS_OF - timedelta(days=i)).isoformat()}T09:00:00Z"
+        a = address(i, readiness, blockers, ids, friendly_name=name,
                     integration_type="task" if kind == 0 else "studio", enabled=kind != 4,
-                    in_messaging_service=kind == 3, active_channels=i * 3 + 1 if distinct_plans else 0)
+                    in_messaging_service=kind == 3, active_channels=i * 3 + 1 if distinct_plans else 0,
+                    last_inbound_at=last)
         addresses.append(a)
         for rid in ids:
-            if rid == "FLX401":
-                continue
             rtype = RULES[rid][1]
             res = a.phone_number_sid if rtype == "phone_number" else a.flex_flow_sid
             msg = {
@@ -292,4 +304,5 @@ def large_report(n: int = 50, distinct_plans: bool = False) -> Report:
         waivers=[WaiverResult("FLX106", sid("FO", 4), "seasonal", "2027-01-15", "active", 1)],
         as_of=AS_OF,
         tool_version="0.1.0",
+        account_blockers=[FLEX_UI_1X],
     )

@@ -9,13 +9,17 @@ from __future__ import annotations
 from flexaudit.emulator.routes import reads, serverless, writes
 from flexaudit.emulator.routes.base import Call, Reply, Route
 
-__all__ = ["Call", "Reply", "Route", "match", "methods_for"]
+__all__ = ["FAMILIES", "Call", "Reply", "Route", "match", "methods_for"]
 
 _BY_METHOD: dict[str, list[Route]] = {
     "GET": reads.ROUTES + serverless.ROUTES,
     "POST": writes.POSTS,
     "DELETE": writes.DELETES,
 }
+
+
+# The resource families the emulator serves (what deny, hang and the other faults name), in route order.
+FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(route.family for routes in _BY_METHOD.values() for route in routes))
 
 
 def match(method: str, sub: str, path: str) -> tuple[Route, dict[str, str]] | None:
