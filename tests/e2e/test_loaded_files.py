@@ -40,18 +40,18 @@ def snapshot_text(tmp_path_factory) -> str:
     return (out / "flexaudit-inventory.json").read_text()
 
 
-@pytest.mark.parametrize("sid", ["../../escaped", "/tmp/flexaudit-escaped", "AC" + "0" * 31 + "/"])
+@pytest.mark.parametrize("sid", ["../../escaped", "ABSOLUTE", "AC" + "0" * 31 + "/"])
 def test_a_snapshot_account_sid_that_is_a_path_writes_nothing_anywhere(snapshot_text, tmp_path, sid):
     data = json.loads(snapshot_text)
-    data["account_sid"] = sid
+    outside = tmp_path / "outside"  # an absolute path the default output directory would land under
+    data["account_sid"] = str(outside / "escaped") if sid == "ABSOLUTE" else sid
     work = tmp_path / "a" / "b"
     work.mkdir(parents=True)
     (work / "snap.json").write_text(json.dumps(data))
     before = sorted(p for p in tmp_path.rglob("*"))
     result = flexaudit(["report", "snap.json", "--quiet"], cwd=work)
     assert_one_line_exit_2(result, "snap.json: invalid inventory at account_sid")
-    assert sorted(p for p in tmp_path.rglob("*")) == before
-    assert not Path("/tmp/flexaudit-escaped").exists() and not list(Path("/tmp").glob("flexaudit-escaped*"))
+    assert sorted(p for p in tmp_path.rglob("*")) == before and not outside.exists()
 
 
 @pytest.mark.parametrize("content, fragment", [
