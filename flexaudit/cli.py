@@ -1,8 +1,8 @@
 """Command line: parse options, call the pipeline, map every failure to one line and an exit code.
 
 Exit codes (contract): 0 clean, 1 findings at or above --fail-on, 2 usage /
-credential / input-file error, 3 scan incomplete, 4 Twilio unreachable. When
-several apply (also across the accounts of a fleet): 2, 4, 1, 3, 0.
+credential / input-file error, 3 scan incomplete, 4 Twilio unreachable, 70 a
+bug in flexaudit. When several apply (also across the accounts of a fleet): 2, 4, 1, 3, 0.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import importlib
 import os
 import shutil
 import sys
+import traceback
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import click
 from flexaudit import __version__
 from flexaudit.commands.options import DEMOS, FORMATS, DiffOptions, OutputOptions, PlanOptions, ReportOptions, ScanOptions
 from flexaudit.exits import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, Failure
+from flexaudit.safe_text import one_line
 from flexaudit.settings import CredentialFlags, SettingsError, load_profile, resolve_settings, resolve_target
 
 SEVERITY_NAMES = ("info", "low", "medium", "high", "critical")
@@ -64,17 +66,20 @@ class OneLineErrors(click.Group):
             # exit for up to a whole request timeout. Nothing is left half-written
             # that matters: a report file is only opened once the scan is over.
             os._exit(130)
-        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, ever
+        except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, unless asked for
             if os.environ.get("FLEXAUDIT_DEBUG"):
-                raise
-            _error(f"internal error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
-                   "(set FLEXAUDIT_DEBUG=1 for details, and please report it)")
+                traceback.print_exc()
+                _error(f"internal error: {exc.__class__.__name__}")
+            else:
+                _error(f"internal error: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                       "(set FLEXAUDIT_DEBUG=1 for details, and please report it)")
             sys.exit(EXIT_INTERNAL)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
 def _error(message: str) -> None:
-    click.echo(f"flexaudit: error: {message}", err=True)
+    # Messages may quote a file's or a server's text: one line, no control sequence.
+    click.echo(f"flexaudit: error: {one_line(message)}", err=True)
 
 
 def _parse_as_of(value: str | None) -> date:
@@ -119,9 +124,13 @@ def cli():
 # The TWILIO_* variables are read by settings.resolve_settings, not by click: a named
 # --profile replaces them, and only a flag given on the command line wins over it.
 @click.option("--account-sid", help="Account to audit (AC…). Env: TWILIO_ACCOUNT_SID.")
-@click.option("--auth-token", help="Auth token. Env: TWILIO_AUTH_TOKEN.")
+@click.option("--auth-token",
+              help="Auth token; '-' reads it from standard input. Prefer the environment (TWILIO_AUTH_TOKEN) "
+                   "or '-': a value given here shows in `ps` for the whole scan.")
 @click.option("--api-key", help="API key SID (SK…) instead of the auth token. Env: TWILIO_API_KEY.")
-@click.option("--api-secret", help="The API key's secret. Env: TWILIO_API_SECRET.")
+@click.option("--api-secret",
+              help="The API key's secret; '-' reads it from standard input. Prefer the environment "
+                   "(TWILIO_API_SECRET) or '-': a value given here shows in `ps`.")
 @click.option("--region", help="Twilio region, passed to the SDK. Env: TWILIO_REGION.")
 @click.option("--edge", help="Twilio edge, passed to the SDK. Env: TWILIO_EDGE.")
 @click.option("--profile", "profile_name", metavar="NAME",
@@ -141,7 +150,7 @@ def cli():
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Requests in flight at once, per account (the scan shares the account's REST concurrency limit).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True,
-              help="Seconds to wait for one response before retrying it.")
+              help="Seconds one response may take in all (waiting and reading its body) before it is retried.")
 @click.option("--code", "code_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
               help="Also scan a local source tree (Flex plugin, Functions project) for legacy API use "
                    "(FLX602) and Flex UI 1.x plugins (FLX603); repeat for several. Skips node_modules, .git, "
@@ -155,8 +164,10 @@ def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_nam
     """Scan one account (or --demo, or a fleet with --all-subaccounts), evaluate the rules, write the reports."""
     from flexaudit.scan.code import CodeRootError, code_roots
 
-    flags = CredentialFlags(account_sid, auth_token, api_key, api_secret, region, edge)
     try:
+        if not demo:
+            auth_token, api_secret = _secrets_from_stdin(auth_token, api_secret)
+        flags = CredentialFlags(account_sid, auth_token, api_key, api_secret, region, edge)
         if demo:
             # the demo runs on its own in-process emulator: no credentials, its own base URL
             credentials, target = None, resolve_target(region, edge, api_base_url)
@@ -180,6 +191,20 @@ def scan(account_sid, auth_token, api_key, api_secret, region, edge, profile_nam
     from flexaudit.commands.scan import run_scan_command
 
     return run_scan_command(options)
+
+
+def _secrets_from_stdin(auth_token: str | None, api_secret: str | None) -> tuple[str | None, str | None]:
+    """A secret given as '-' is read from standard input (its first line, stripped): it then never
+    shows in `ps`, as a flag's value does."""
+    if auth_token == "-" and api_secret == "-":
+        raise SettingsError("only one of --auth-token and --api-secret can be read from standard input ('-')")
+    if "-" not in (auth_token, api_secret):
+        return auth_token, api_secret
+    name = "--auth-token" if auth_token == "-" else "--api-secret"
+    line = click.get_text_stream("stdin").readline(4096).strip()
+    if not line:
+        raise SettingsError(f"{name} - reads the secret from standard input, which was empty")
+    return (line, api_secret) if auth_token == "-" else (auth_token, line)
 
 
 @cli.command()

@@ -2,7 +2,7 @@
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_UNREACHABLE = 4  # Twilio could not be reached at all: nothing scanned, nothing written
-EXIT_INTERNAL = 70  # a bug in flexaudit itself (EX_SOFTWARE); FLEXAUDIT_DEBUG=1 shows the traceback
+EXIT_INTERNAL = 70  # a bug in flexaudit itself (EX_SOFTWARE); FLEXAUDIT_DEBUG=1 also prints the traceback
 
 # When several apply (within one scan, or across the accounts of a fleet), the
 # first of these wins; a bug in flexaudit outranks them all.

@@ -64,8 +64,10 @@ WAVES = {READY: 1, NEEDS_WORK: 2, BLOCKED: 3}
 # Steps are plain text in which commands sit between backticks; renderers show
 # those as code. Values from the account therefore go in only as tokens that
 # cannot end a code span or carry markup (SIDs, E.164 numbers, plain URLs), and
-# free text (names, identities) loses its backticks and line breaks.
-_TOKEN = re.compile(r"^[A-Za-z0-9_.:+/@%=,~#-]{1,200}$")
+# free text (names, identities) loses its backticks and line breaks. A token
+# never starts with a dash: no SID, number or URL does, and a pasted command
+# must not read one as a flag. In a command every value is shell-quoted (flag()).
+_TOKEN = re.compile(r"^(?!-)[A-Za-z0-9_.:+/@%=,~#-]{1,200}$")
 _NAME_JUNK = re.compile(r"[^\w .:+#()-]+")
 VALUE_CHARS = 120  # the most of a free-text value a step repeats
 
@@ -74,6 +76,13 @@ def tok(value: object, placeholder: str) -> str:
     """A value fit for a command: itself when it is a plain token, else the placeholder."""
     value = text(value)
     return value if _TOKEN.match(value) else placeholder
+
+
+def flag(name: str, value: str) -> str:
+    """`--name value` for a twilio-cli command to paste: the value shell-quoted, and joined with
+    `=` when it starts with a dash, so that neither the shell nor the CLI's parser takes it for a flag."""
+    quoted = shlex.quote(value)
+    return f"{name}={quoted}" if value.startswith("-") else f"{name} {quoted}"
 
 
 def cli_name(value: object) -> str:
@@ -152,8 +161,9 @@ class _FixValues(dict):
         self.planner = planner
 
     def __missing__(self, key: str) -> str:
+        # account, flex_flow and studio_flow appear in commands: shell-quoted (a real SID is unchanged by it).
         if key == "account":
-            return tok(self.ctx.account_sid, "AC<account>")
+            return shlex.quote(tok(self.ctx.account_sid, "AC<account>"))
         if key == "ui_version":
             config = self.ctx.inventory.flex_configuration
             return (prose(config.ui_version, limit=VALUE_CHARS) if config else "") or "1.x"
@@ -161,9 +171,9 @@ class _FixValues(dict):
         if p is None:
             raise KeyError(f"an account-wide blocker's fix names a value of one address {{{key}}}")
         if key == "flex_flow":
-            return p.fo_c
+            return shlex.quote(p.fo_c)
         if key == "studio_flow":
-            return p.fw_c or "FW<flow>"
+            return shlex.quote(p.fw_c or "FW<flow>")
         if key == "studio_named":
             return f"it names {prose(p.fw, limit=VALUE_CHARS)}, which does not exist" if p.fw else "it names no Studio flow"
         if key == "task_workspace":
@@ -323,11 +333,11 @@ class _Planner:
             ks = self.proxy_label()
             sessions = (
                 f" and close their sessions in Proxy service {ks} "
-                f"(`twilio api:proxy:v1:services:sessions:update --service-sid {ks} --sid KC... --status closed`)"
+                f"(`twilio api:proxy:v1:services:sessions:update {flag('--service-sid', ks)} --sid KC... --status closed`)"
             )
         return (
             f"{self.traffic_check()}Drain or accept the open legacy conversations of Flex Flow {self.fo_c}: let agents finish, then set the remaining active channels in chat service {chat_sid}{held} INACTIVE "
-            f"(`twilio api:chat:v2:services:channels:update --service-sid {chat_sid} --sid CH... --attributes "
+            f"(`twilio api:chat:v2:services:channels:update {flag('--service-sid', chat_sid)} --sid CH... --attributes "
             f"'{{...,\"status\":\"INACTIVE\"}}'`){sessions}; what stays open is not migrated."
         )
 
@@ -357,19 +367,20 @@ class _Planner:
         return tok(flex_conversation_service(self.ctx.inventory), "IS<Flex Conversations service>")
 
     def auto_creation(self) -> tuple[list[str], list[str]]:
-        """twilio-cli flags and REST form fields of the address's auto-creation."""
+        """twilio-cli flags (each with its quoted value) and REST form fields of the address's auto-creation."""
         isid = self.conversation_service()
-        cli = ["--auto-creation.enabled", "--auto-creation.conversation-service-sid", isid]
+        cli = ["--auto-creation.enabled", flag("--auto-creation.conversation-service-sid", isid)]
         rest = ["AutoCreation.Enabled=true", f"AutoCreation.ConversationServiceSid={isid}"]
         if self.itype == "external":
             url = tok(safe_url(integ_text(self.flow, "url")), "https://<your endpoint>")
-            cli += ["--auto-creation.type", "webhook", "--auto-creation.webhook-url", url,
-                    "--auto-creation.webhook-method", "POST", "--auto-creation.webhook-filters", "onMessageAdded"]
+            cli += [flag("--auto-creation.type", "webhook"), flag("--auto-creation.webhook-url", url),
+                    flag("--auto-creation.webhook-method", "POST"),
+                    flag("--auto-creation.webhook-filters", "onMessageAdded")]
             rest += ["AutoCreation.Type=webhook", f"AutoCreation.WebhookUrl={quote(url, safe='')}",
                      "AutoCreation.WebhookMethod=POST", "AutoCreation.WebhookFilters=onMessageAdded"]
         else:
             fw = self.fw_c if self.fw and "FLX201" not in self.blockers else "FW<Studio flow chosen above>"
-            cli += ["--auto-creation.type", "studio", "--auto-creation.studio-flow-sid", fw]
+            cli += [flag("--auto-creation.type", "studio"), flag("--auto-creation.studio-flow-sid", fw)]
             rest += ["AutoCreation.Type=studio", f"AutoCreation.StudioFlowSid={fw}"]
         return cli, rest
 
@@ -416,20 +427,20 @@ class _Planner:
             ig = tok(existing[0].sid, "IG<address>")
             return (
                 f"Conversations address {ig} already exists for {address} (FLX406): check its auto-creation "
-                f"(`twilio api:conversations:v1:configuration:addresses:fetch --sid {ig}`) and fix it with "
-                f"`twilio api:conversations:v1:configuration:addresses:update --sid {ig} ...` instead of creating another."
+                f"(`twilio api:conversations:v1:configuration:addresses:fetch {flag('--sid', ig)}`) and fix it with "
+                f"`twilio api:conversations:v1:configuration:addresses:update {flag('--sid', ig)} ...` instead of "
+                "creating another."
             )
         cli, rest = self.auto_creation()
         name = cli_name(self.flow.friendly_name)
-        cli_args = ["--type", atype, "--address", address] + (["--friendly-name", name] if name else []) + cli
-        command = "twilio api:conversations:v1:configuration:addresses:create " + " ".join(
-            a if a.startswith("--") else shlex.quote(a) for a in cli_args
-        )
+        cli_args = [flag("--type", atype), flag("--address", address)] + (
+            [flag("--friendly-name", name)] if name else []) + cli
+        command = "twilio api:conversations:v1:configuration:addresses:create " + " ".join(cli_args)
         form = "&".join([f"Type={atype}", f"Address={quote(address, safe='')}"] + rest)
         note = " (the Facebook Page must be connected as a Messenger sender)" if atype == "messenger" else ""
         alternative = (
             "; if you chose a webhook instead, use `--auto-creation.type webhook --auto-creation.webhook-url "
-            "https://<your endpoint> --auto-creation.webhook-filters onMessageAdded`"
+            "'https://<your endpoint>' --auto-creation.webhook-filters onMessageAdded`"
             if self.itype not in ("studio", "external")
             else ""
         )
@@ -460,13 +471,13 @@ class _Planner:
             label = " (the Flex Proxy Service)" if self.ctx.proxy.service is service else ""
             steps.append(
                 f"Remove {pn} from Proxy service {ks}{label}: `twilio api:proxy:v1:services:phone-numbers:remove "
-                f"--service-sid {ks} --sid {pn}` (REST: `DELETE https://proxy.twilio.com/v1/Services/{ks}/PhoneNumbers/{pn}`).{note}"
+                f"{flag('--service-sid', ks)} {flag('--sid', pn)}` (REST: `DELETE https://proxy.twilio.com/v1/Services/{ks}/PhoneNumbers/{pn}`).{note}"
             )
         for service in self.ctx.messaging_services_of(self.number):
             mg = tok(service.sid, "MG<service>")
             steps.append(
                 f"Remove {pn} from Messaging Service {mg}: `twilio api:messaging:v1:services:phone-numbers:remove "
-                f"--service-sid {mg} --sid {pn}` (if A2P 10DLC needs it there, use the advanced Messaging Service "
+                f"{flag('--service-sid', mg)} {flag('--sid', pn)}` (if A2P 10DLC needs it there, use the advanced Messaging Service "
                 f"setup instead).{note}"
             )
         steps.append(self.webhook_step(note))
@@ -483,7 +494,7 @@ class _Planner:
             else ""
         )
         return (
-            f"Clear the inbound webhook of {pn} (now {now}): `twilio api:core:incoming-phone-numbers:update --sid {pn} {flags}` "
+            f"Clear the inbound webhook of {pn} (now {now}): `twilio api:core:incoming-phone-numbers:update {flag('--sid', pn)} {flags}` "
             f"(REST: `POST https://api.twilio.com/2010-04-01/Accounts/{self.ac_c}/IncomingPhoneNumbers/{pn}.json` "
             f"with `SmsUrl=`).{whatsapp}{note}"
         )
@@ -501,7 +512,7 @@ class _Planner:
 
     def delete_step(self) -> str:
         return (
-            f"Delete the legacy address: `twilio api:flex:v1:flex-flows:remove --sid {self.fo_c}` "
+            f"Delete the legacy address: `twilio api:flex:v1:flex-flows:remove {flag('--sid', self.fo_c)}` "
             f"(REST: `DELETE https://flex-api.twilio.com/v1/FlexFlows/{self.fo_c}`)."
         )
 

@@ -37,6 +37,11 @@ def one_line(value: object) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+def clipped(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, an ellipsis marking a cut (for values quoted in messages)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def prose(value: object, default: str = "", limit: int | None = None) -> str:
     """A text for flexaudit's own sentences: `one_line`, no backticks (so no value from
     the account can open a code span), runs of white space folded; non-text is empty."""

@@ -30,11 +30,16 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from flexaudit.bounds import InputFileError, nesting_exceeds, read_limited
 from flexaudit.model.findings import RULE_ID, Finding, WaiverResult
 from flexaudit.model.lifecycle import as_date
+from flexaudit.safe_text import clipped, one_line
 
 ENTRY_KEYS = ("finding", "rule", "resource", "reason", "expires")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A waivers file is a list of small tables: [[suppress]] entries nest 3 deep.
+MAX_BYTES = 16 << 20
+MAX_DEPTH = 8
 
 
 class SuppressionsError(Exception):
@@ -74,23 +79,45 @@ def _known_rule_ids() -> set[str] | None:
 
 def _parse(path: Path, text: str) -> object:
     """TOML or JSON: by extension (.toml/.json), else by content ('{' starts JSON)."""
+    try:
+        doc = _parse_text(path, text)
+    except RecursionError:
+        raise SuppressionsError(f"{path}: nested deeper than {MAX_DEPTH} levels; a waivers file is a list of "
+                                "[[suppress]] tables") from None
+    if nesting_exceeds(doc, MAX_DEPTH):
+        raise SuppressionsError(f"{path}: nested deeper than {MAX_DEPTH} levels; a waivers file is a list of "
+                                "[[suppress]] tables")
+    return doc
+
+
+def _parse_text(path: Path, text: str) -> object:
     suffix = path.suffix.lower()
     if suffix == ".json" or (suffix != ".toml" and text.lstrip().startswith("{")):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as e:
-            raise SuppressionsError(
-                f"{path}: not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
-            ) from None
+        return _json(path, text)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         if suffix != ".toml" and text.lstrip().startswith("["):
             try:  # a JSON array in a file without extension: report it as JSON
                 return json.loads(text)
-            except json.JSONDecodeError:
+            except ValueError:
                 pass
         raise SuppressionsError(f"{path}: not valid TOML: {e}") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise SuppressionsError(f"{path}: holds a number too long to read") from None
+
+
+def _json(path: Path, text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SuppressionsError(f"{path}: not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise SuppressionsError(f"{path}: holds a number too long to read") from None
+
+
+def _shown(value: object) -> str:
+    return clipped(repr(value), 40)
 
 
 def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
@@ -102,7 +129,7 @@ def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
         raw = _finding_entry(where, raw)
     rule = raw.get("rule")
     if isinstance(rule, str) and rule.strip():
-        where = f"{where} (rule {rule.strip()})"
+        where = f"{where} (rule {one_line(rule.strip())[:20]})"
     if unknown:
         raise SuppressionsError(
             f"{where}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(repr(k) for k in unknown)} "
@@ -112,7 +139,7 @@ def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
     if rule is None:
         raise SuppressionsError(f"{where}: missing 'rule' (a rule id such as FLX106)")
     if not isinstance(rule, str) or not RULE_ID.match(rule.strip().upper()):
-        raise SuppressionsError(f"{where}: 'rule' must be a rule id such as FLX106, got {rule!r}")
+        raise SuppressionsError(f"{where}: 'rule' must be a rule id such as FLX106, got {_shown(rule)}")
     rule = rule.strip().upper()
     if known is not None and rule not in known:
         raise SuppressionsError(f"{where}: unknown rule id {rule} (see `flexaudit rules`)")
@@ -139,9 +166,9 @@ def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
             try:
                 expires = date.fromisoformat(expires.strip())
             except ValueError:
-                raise SuppressionsError(f"{where}: 'expires' is not a valid date: {expires!r}") from None
+                raise SuppressionsError(f"{where}: 'expires' is not a valid date: {_shown(expires)}") from None
         else:
-            raise SuppressionsError(f"{where}: 'expires' must be a date YYYY-MM-DD, got {expires!r}")
+            raise SuppressionsError(f"{where}: 'expires' must be a date YYYY-MM-DD, got {_shown(expires)}")
 
     return Waiver(rule=rule, resource=resource, reason=reason.strip(), expires=expires, index=n)
 
@@ -166,13 +193,12 @@ def load_waivers(path: str | Path, known_rule_ids: set[str] | None = None) -> li
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SuppressionsError(f"{path}: suppressions file not found") from None
-    except IsADirectoryError:
-        raise SuppressionsError(f"{path}: is a directory, not a suppressions file") from None
-    except OSError as e:
-        raise SuppressionsError(f"{path}: cannot read suppressions file: {e.strerror or e}") from None
+        data = read_limited(path, MAX_BYTES)
+    except InputFileError as e:
+        reason = str(e)
+        if reason == "no such file":
+            raise SuppressionsError(f"{path}: suppressions file not found") from None
+        raise SuppressionsError(f"{path}: suppressions file {reason}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -21,6 +21,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from flexaudit.bounds import NESTING_LIMIT, TOO_DEEP
+
 TRIGGER = "trigger"
 SEND_TO_FLEX = "send-to-flex"
 INCOMING_MESSAGE = "incomingMessage"
@@ -171,6 +173,9 @@ def _decode(raw: object, problems: list[str]) -> dict | None:
         except UnicodeDecodeError:
             problems.append("the definition is not text")
             return None
+    if raw == TOO_DEEP:  # what the scan keeps of a definition nested past its bound
+        problems.append(f"the definition nests deeper than {NESTING_LIMIT} levels (flexaudit did not keep it)")
+        return None
     if isinstance(raw, str):
         if not raw.strip():
             problems.append("the definition is empty")

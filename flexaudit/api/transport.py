@@ -2,11 +2,17 @@
 
 `GuardedHttpClient` is what the SDK calls for every request. It
 - refuses any method but GET before anything leaves the process (a scan only reads),
+- refuses any URL that is not https on a Twilio host, before mapping it and
+  before any byte is sent (links.py): the credential goes to Twilio only,
 - maps `https://<sub>.<…>twilio.com/<path>` to `<api_base_url>/<sub>/<path>` when asked,
 - bounds requests in flight (the scan shares the account's REST concurrency
   limit with production traffic) and halves that bound when Twilio answers 429,
-- retries 429, 5xx and connection errors with capped exponential backoff and jitter,
-- applies a timeout to every request.
+- bounds each answer: --timeout for the whole response, 64 MiB for its body
+  after decompression (reading.py); never follows a redirect,
+- retries 429, 5xx, timeouts and broken connections with capped exponential
+  backoff and jitter, waiting at most 30 s in all per request (Retry-After
+  included); a refused connection, an unresolved name, a TLS or proxy failure
+  is not retried: it would fail the same way.
 
 Requests go out through urllib3's connection pools rather than a requests
 Session: on the scan's longest chain (1,000 sequential chat pages on a large
@@ -19,8 +25,10 @@ REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE, else certifi's.
 from __future__ import annotations
 
 import base64
+import math
 import os
 import random
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -34,30 +42,31 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from flexaudit import __version__
+from flexaudit.api.errors import ApiUnreachable, ResponseRefused
+from flexaudit.api.links import check_twilio_url, describe_link, origin
+from flexaudit.api.reading import bounded_attempt, read_body, watched
+from flexaudit.safe_text import one_line
 from flexaudit.settings import Credentials, Target
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Retry-After and backoff together, per request: a 429 asking for longer is not waited for.
+MAX_WAIT_PER_REQUEST = 30.0
 
 
 class WriteRefused(Exception):
     """Something tried to send a non-GET request; flexaudit never writes."""
 
 
-class ApiUnreachable(Exception):
-    """The API did not answer (connection refused, reset, timed out) after every retry."""
-
-
 def map_url(url: str, api_base_url: str | None) -> str:
-    """Where a request the SDK addressed to `url` really goes (contract: base-URL mapping)."""
+    """Where a request the SDK addressed to `url` really goes (contract: base-URL mapping).
+
+    `url` has passed check_twilio_url: https on a Twilio host.
+    """
     if api_base_url is None:
         return url
+    check_twilio_url(url)
     parts = urlsplit(url)
-    host = (parts.hostname or "api.twilio.com").lower()
-    if not host.endswith("twilio.com"):
-        # Only Twilio hosts are remapped; anything else would be a bug, and refusing
-        # is safer than leaking credentials to an unexpected host.
-        raise WriteRefused(f"refusing a request to a non-Twilio host: {host}")
-    sub = host.split(".", 1)[0]
+    sub = parts.hostname.lower().split(".", 1)[0]
     mapped = f"{api_base_url.rstrip('/')}/{sub}{parts.path}"
     return f"{mapped}?{parts.query}" if parts.query else mapped
 
@@ -117,7 +126,8 @@ class RequestStats:
     retries: int = 0
     throttled: int = 0  # 429 answers
     server_errors: int = 0  # 5xx answers
-    connection_errors: int = 0
+    connection_errors: int = 0  # attempts without a (complete) answer
+    answers: int = 0  # attempts the server answered with a status line
 
 
 class GuardedHttpClient(HttpClient):
@@ -131,6 +141,7 @@ class GuardedHttpClient(HttpClient):
         backoff_cap: float = 8.0,
         sleep=time.sleep,
         rng: random.Random | None = None,
+        max_wait: float = MAX_WAIT_PER_REQUEST,
     ):
         super().__init__(logger=_silent_logger(), is_async=False, timeout=timeout)
         self.api_base_url = api_base_url
@@ -138,6 +149,7 @@ class GuardedHttpClient(HttpClient):
         self.max_attempts = max(1, max_attempts)
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        self.max_wait = max_wait
         self.limiter = AdaptiveLimiter(self.concurrency)
         self.stats = RequestStats()
         self._stats_lock = threading.Lock()
@@ -149,6 +161,7 @@ class GuardedHttpClient(HttpClient):
         # all, cleared by any answer: a dead server costs one retry ladder, not
         # one per remaining request.
         self._unreachable = False
+        self._first_unreachable: ApiUnreachable | None = None
 
     def urgent_thread(self) -> None:
         """Make every request the calling thread sends from now on go ahead of queued ones.
@@ -157,6 +170,11 @@ class GuardedHttpClient(HttpClient):
         initializer): a burst of fan-out requests never stalls the chain.
         """
         self._local.urgent = True
+
+    def unreachable(self) -> ApiUnreachable | None:
+        """Why the API could not be reached, when no request got any answer at all; else None."""
+        with self._stats_lock:
+            return self._first_unreachable if self.stats.answers == 0 else None
 
     def _count(self, **deltas: int) -> None:
         with self._stats_lock:
@@ -167,53 +185,132 @@ class GuardedHttpClient(HttpClient):
                 timeout=None, allow_redirects=False) -> Response:
         if str(method).upper() != "GET":
             raise WriteRefused(f"flexaudit is read-only: refused a {str(method).upper()} request before sending it")
-        target = map_url(url, self.api_base_url)
+        # Before mapping and before any byte: a link a server named is followed
+        # only when it is https on a Twilio host (the credential goes nowhere else).
+        check_twilio_url(url)
+        target = _with_query(map_url(url, self.api_base_url), params)
+        where = self._pools.describe_route(target)
         timeout = timeout or self.timeout
-        last_error: Exception | None = None
+        sent_headers = _headers(headers, auth)
+        waited = 0.0
+        failure: tuple[str, bool] | None = None  # (cause, worth retrying) of the last attempt without an answer
+        answer: tuple[urllib3.BaseHTTPResponse, bytes] | None = None
+        answered = False
         attempts = 1 if self._unreachable else self.max_attempts
         for attempt in range(attempts):
             if attempt:
                 self._count(retries=1)
-            self.limiter.acquire(urgent=getattr(self._local, "urgent", False))
-            throttled = False
-            try:
-                self._count(requests=1)
-                resp = self._pools.get(_with_query(target, params), _headers(headers, auth),
-                                       urllib3.Timeout(connect=min(10.0, timeout), read=timeout))
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
-                self._count(connection_errors=1)
-                last_error = exc
-                resp = None
-            if resp is not None and resp.status == 429:
-                throttled = True
-                self._count(throttled=1)
-            elif resp is not None and resp.status >= 500:
-                self._count(server_errors=1)
-            self.limiter.release(throttled)
-
-            if resp is not None:
-                self._unreachable = False
+            answer, failure = self._attempt(target, sent_headers, timeout, where)
+            if answer is not None:
+                answered = True
+                resp, body = answer
+                if 300 <= resp.status < 400:
+                    raise ResponseRefused(f"{where} answered {resp.status} (a redirect to "
+                                          f"{describe_link(resp.headers.get('Location') or '(nowhere)')}): "
+                                          "redirects are never followed")
                 if resp.status not in RETRY_STATUSES:
-                    return _response(resp)
+                    return _response(resp, body)
+            elif not failure[1]:
+                break  # refused, DNS, TLS, proxy: another attempt would fail the same way
             if attempt + 1 == attempts:
                 break
-            self._sleep(self._backoff(attempt, resp))
+            delay, asked = self._backoff(attempt, answer[0] if answer else None)
+            budget = self.max_wait - waited
+            if asked is not None and asked > budget:
+                raise ResponseRefused(f"{where} answered {answer[0].status} and asked to wait {asked:g} s "
+                                      f"(Retry-After); flexaudit waits at most {self.max_wait:g} s in all for one request")
+            if budget <= 0:
+                break
+            delay = min(delay, budget)
+            waited += delay
+            self._sleep(delay)
 
-        if resp is not None:
+        if answer is not None:
             # Out of retries on 429/5xx: let the SDK raise its TwilioRestException.
-            return _response(resp)
-        self._unreachable = True
-        raise ApiUnreachable(_describe_unreachable(target, last_error, attempts))
+            return _response(*answer)
+        self._unreachable = not answered
+        cause = failure[0]
+        done = attempt + 1
+        error = ApiUnreachable(f"{where}: {cause} ({done} attempt{'s' if done != 1 else ''})", where, cause)
+        with self._stats_lock:
+            self._first_unreachable = self._first_unreachable or error
+        raise error
 
-    def _backoff(self, attempt: int, resp) -> float:
+    def _attempt(self, target: str, headers: dict, timeout: float, where: str):
+        """One exchange: ((response, body), None), or (None, (cause, worth retrying))."""
+        self.limiter.acquire(urgent=getattr(self._local, "urgent", False))
+        throttled = False
+        try:
+            self._count(requests=1)
+            with bounded_attempt(timeout) as bounded:
+                try:
+                    resp = self._pools.get(target, headers,
+                                           urllib3.Timeout(connect=min(10.0, timeout), read=timeout))
+                except (urllib3.exceptions.HTTPError, OSError) as exc:
+                    self._count(connection_errors=1)
+                    return None, _cause(exc, bounded.expired)
+                self._answered()
+                throttled = resp.status == 429
+                if throttled:
+                    self._count(throttled=1)
+                elif resp.status >= 500:
+                    self._count(server_errors=1)
+                try:
+                    body = read_body(resp, where)
+                except (urllib3.exceptions.HTTPError, OSError) as exc:
+                    # The status line came, the whole body did not: retried as a timeout is.
+                    resp.close()
+                    self._count(connection_errors=1)
+                    cause, again = _cause(exc, bounded.expired)
+                    return None, ("the answer took longer than --timeout" if bounded.expired else cause, again)
+            return (resp, body), None
+        finally:
+            self.limiter.release(throttled)
+
+    def _answered(self) -> None:
+        self._unreachable = False
+        self._count(answers=1)
+
+    def _backoff(self, attempt: int, resp) -> tuple[float, float | None]:
+        """(seconds to wait before the next attempt, the server's Retry-After in seconds or None)."""
         delay = self._rng.uniform(0, min(self.backoff_cap, self.backoff_base * (2 ** attempt)))
         retry_after = resp.headers.get("Retry-After") if resp is not None else None
         if retry_after:
             try:
-                delay = max(delay, min(float(retry_after), 30.0))
+                asked = float(retry_after)
             except ValueError:
-                pass  # an HTTP-date Retry-After is rare on Twilio; our own backoff stands
-        return delay
+                return delay, None  # an HTTP-date Retry-After is rare on Twilio; our own backoff stands
+            if math.isfinite(asked) and asked >= 0:
+                return max(delay, asked), asked
+        return delay, None
+
+
+def _cause(exc: BaseException, expired: bool) -> tuple[str, bool]:
+    """What went wrong with an attempt that got no (complete) answer, and whether to try again."""
+    if expired:
+        return "timed out", True
+    if isinstance(exc, urllib3.exceptions.ProxyError):
+        # The message already names the proxy: say what went wrong with it.
+        inner = exc.original_error if isinstance(exc.original_error, BaseException) else None
+        if inner is None or isinstance(inner, urllib3.exceptions.ProxyError):
+            return "the proxy failed", False
+        tunnel = str(inner).partition("Tunnel connection failed:")[2].strip()
+        if tunnel:
+            return f"the proxy refused the tunnel ({one_line(tunnel)[:60]})", False
+        return _cause(inner, False)[0], False
+    if isinstance(exc, urllib3.exceptions.NameResolutionError):
+        return "name not resolved (DNS)", False
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        refused = isinstance(exc.__context__, ConnectionRefusedError) or "refused" in str(exc).lower()
+        return ("connection refused" if refused else "no connection"), False
+    if isinstance(exc, (urllib3.exceptions.SSLError, ssl.SSLError)):
+        reason = getattr(exc.__context__, "reason", None) or getattr(exc, "reason", None)
+        return f"TLS failed{f' ({one_line(reason)[:80]})' if isinstance(reason, str) else ''}", False
+    if isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError)):
+        return "timed out", True
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused", False
+    return "connection broken", True
 
 
 class _Pools:
@@ -222,13 +319,14 @@ class _Pools:
     def __init__(self, maxsize: int):
         self._tls = _ca_settings()
         self._maxsize = maxsize
-        self._direct = urllib3.PoolManager(maxsize=maxsize, block=False, retries=False, **self._tls)
+        self._direct = watched(urllib3.PoolManager(maxsize=maxsize, block=False, retries=False, **self._tls))
         self._proxies: dict[str, urllib3.ProxyManager] = {}
         self._routes: dict[tuple[str, str], urllib3.PoolManager] = {}
         self._lock = threading.Lock()
 
     def get(self, url: str, headers: dict, timeout: urllib3.Timeout) -> urllib3.BaseHTTPResponse:
-        return self.route(url).request("GET", url, headers=headers, timeout=timeout, redirect=False, retries=False)
+        return self.route(url).request("GET", url, headers=headers, timeout=timeout, redirect=False, retries=False,
+                                       preload_content=False, decode_content=False)
 
     def route(self, url: str) -> urllib3.PoolManager:
         parts = urlsplit(url)
@@ -240,13 +338,22 @@ class _Pools:
             manager = self._routes.setdefault(key, self._through(proxy) if proxy else self._direct)
         return manager
 
+    def describe_route(self, url: str) -> str:
+        """Where a request to `url` goes, for messages: the server, or the proxy before it (never its password)."""
+        target = origin(url)
+        manager = self.route(url)
+        if isinstance(manager, urllib3.ProxyManager):
+            proxy = manager.proxy
+            return f"the proxy {proxy.scheme}://{proxy.host}{f':{proxy.port}' if proxy.port else ''} (for {target})"
+        return target
+
     def _through(self, proxy: str) -> urllib3.ProxyManager:
         with self._lock:
             if proxy not in self._proxies:
                 auth = urllib3.util.parse_url(proxy).auth
                 headers = urllib3.util.make_headers(proxy_basic_auth=auth) if auth else None
-                self._proxies[proxy] = urllib3.ProxyManager(proxy, proxy_headers=headers, maxsize=self._maxsize,
-                                                            block=False, retries=False, **self._tls)
+                self._proxies[proxy] = watched(urllib3.ProxyManager(
+                    proxy, proxy_headers=headers, maxsize=self._maxsize, block=False, retries=False, **self._tls))
             return self._proxies[proxy]
 
 
@@ -277,22 +384,15 @@ def _headers(headers, auth) -> dict:
     return out
 
 
-def _response(resp: urllib3.BaseHTTPResponse) -> Response:
+def _response(resp: urllib3.BaseHTTPResponse, body: bytes) -> Response:
     content_type = resp.headers.get("Content-Type", "")
     charset = next((p.split("=", 1)[1].strip(' "') for p in content_type.split(";")[1:]
                     if p.strip().lower().startswith("charset=")), "utf-8")
     try:
-        text = resp.data.decode(charset, errors="replace")
+        text = body.decode(charset, errors="replace")
     except LookupError:  # an unknown charset name: Twilio's JSON is UTF-8
-        text = resp.data.decode("utf-8", errors="replace")
+        text = body.decode("utf-8", errors="replace")
     return Response(resp.status, text, resp.headers)
-
-
-def _describe_unreachable(target: str, error: Exception | None, attempts: int) -> str:
-    parts = urlsplit(target)
-    where = f"{parts.scheme}://{parts.netloc}"
-    kind = "timed out" if isinstance(error, (urllib3.exceptions.TimeoutError, TimeoutError)) else "connection failed"
-    return f"{where} did not answer ({kind}, {attempts} attempt{'s' if attempts != 1 else ''})"
 
 
 def _silent_logger():

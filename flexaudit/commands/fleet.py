@@ -29,7 +29,8 @@ import click
 from twilio.base.exceptions import TwilioRestException
 
 from flexaudit import __version__
-from flexaudit.api.transport import ApiUnreachable, GuardedHttpClient, make_client
+from flexaudit.api.errors import ApiUnreachable
+from flexaudit.api.transport import GuardedHttpClient, make_client
 from flexaudit.commands import pipeline
 from flexaudit.commands.account_lines import AccountLines
 from flexaudit.commands.options import ScanOptions
@@ -114,7 +115,7 @@ def _list(creds: Credentials, target: Target, options: ScanOptions) -> tuple[lis
     try:
         return list_accounts(make_client(creds, target, http)), None
     except ApiUnreachable as exc:
-        raise Failure(f"Twilio could not be reached: {exc}", EXIT_UNREACHABLE) from None
+        raise Failure(f"{exc.sentence}; nothing was scanned and no file was written", EXIT_UNREACHABLE) from None
     except TwilioRestException as exc:
         error = describe_error(exc)
         if exc.status in (401, 403):
@@ -196,5 +197,4 @@ def _write_fleet(fleet: FleetReport, root: Path) -> list[Path]:
         return write_texts(root, [(FLEET_FILES["md"], lambda: render_fleet_markdown(fleet)),
                                   (FLEET_FILES["json"], lambda: render_fleet_json(fleet))])
     except OSError as exc:
-        what = Path(exc.filename).name if exc.filename else "the fleet report"
-        raise Failure(f"cannot write {what} in {root}: {exc.strerror or exc}") from None
+        raise pipeline.write_failure(exc, root) from None

@@ -4,7 +4,6 @@ work, then audit the Inventory, write the files, print the summary, choose the e
 from __future__ import annotations
 
 import os
-import re
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -16,10 +15,8 @@ from flexaudit.commands.options import OutputOptions
 from flexaudit.exits import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Failure
 from flexaudit.model.findings import Severity
 from flexaudit.model.inventory import Inventory
-from flexaudit.report.write import INVENTORY_FILE, OutputError, check_writable, default_output_dir, planned_files
-
-_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
-
+from flexaudit.report.write import (INVENTORY_FILE, FilesNotWritten, OutputError, check_writable, default_output_dir,
+                                    planned_files)
 
 def load_waivers(path: Path | None) -> list:
     """The --suppressions file, validated against the rule catalog (exit 2 before any work)."""
@@ -37,7 +34,8 @@ def load_waivers(path: Path | None) -> list:
 def load_snapshot(path: Path) -> Inventory:
     """A saved inventory: the file, or the flexaudit-inventory.json in that directory (exit 2 if unusable).
 
-    Its account SID and scan time name output directories and scripts: both must have Twilio's form.
+    Its account SID and scan time name output directories and scripts: both must have Twilio's form
+    (the loader checks the SID).
     """
     from flexaudit.model import snapshot
 
@@ -48,8 +46,6 @@ def load_snapshot(path: Path) -> Inventory:
         inventory = snapshot.load(path)
     except snapshot.SnapshotError as exc:
         raise Failure(str(exc)) from None
-    if not _ACCOUNT_SID.match(str(inventory.account_sid)):
-        raise Failure(f"{path}: account_sid is not AC followed by 32 hex digits")
     scan_time(inventory, path)
     return inventory
 
@@ -73,9 +69,12 @@ def output_dir(options: OutputOptions, account_sid: str, started, *, with_invent
 
 
 def write_failure(exc: OSError, out_dir: Path) -> Failure:
-    """The one line for a file that could not be written (the writer tries every file before it raises)."""
+    """The one line for files that could not be written (the writer tries every file before it raises):
+    which ones, why, and which were written."""
+    if isinstance(exc, FilesNotWritten):
+        return Failure(str(exc))
     what = f"{Path(exc.filename).name} in {out_dir}" if exc.filename else f"files to {out_dir}"
-    return Failure(f"cannot write {what}: {exc.strerror or exc}; every other file that could be written is there")
+    return Failure(f"cannot write {what}: {exc.strerror or exc}")
 
 
 def audit(inventory: Inventory, as_of: date, waivers=()):

@@ -55,10 +55,10 @@ def scan_inventory(creds: Credentials, target: Target, options: ScanOptions, pro
                              not_requested=None if options.traffic else {"messages": NO_TRAFFIC_NOTE})
     except CredentialsRejected as exc:
         raise Failure(str(exc)) from None
-    if http.stats.requests and http.stats.connection_errors == http.stats.requests:
+    unreachable = http.unreachable()
+    if unreachable is not None:
         # Not one answer, from any family: there is nothing to report on.
-        cause = next((c.error for c in inventory.coverage.values() if c.error), "no answer")
-        raise Failure(f"Twilio could not be reached: {cause}", EXIT_UNREACHABLE)
+        raise Failure(f"{unreachable.sentence}; nothing was scanned and no file was written", EXIT_UNREACHABLE)
     return inventory
 
 

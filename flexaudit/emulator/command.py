@@ -110,10 +110,12 @@ def _stop_on_sigterm() -> None:
               help="Answer the family's requests 429 with Retry-After: VALUE.")
 @click.option("--retry-after-times", type=click.IntRange(min=0), default=0, show_default=True,
               help="With --retry-after: only the first N attempts of each request (0: every attempt).")
+@click.option("--error-message", multiple=True, metavar="FAMILY=TEXT", callback=_family_values(_text, "TEXT"),
+              help="The message of the family's error answers (with --deny, --retry-after, --fault-rate).")
 @click.pass_context
 def emulator_command(ctx, scenario_name, port, latency_ms, fault_rate, fault_seed, deny, hang,
                      hang_seconds, request_log, allow_writes, self_page, page_cycle, endless_pages, next_page_url,
-                     trickle_bps, gzip_inflate, redirect, retry_after, retry_after_times):
+                     trickle_bps, gzip_inflate, redirect, retry_after, retry_after_times, error_message):
     """Serve the local Twilio API emulator (fake local data) until Ctrl-C."""
     source = bundled_scenario_path(scenario_name) if scenario_name in BUNDLED_SCENARIOS else scenario_name
     try:
@@ -123,7 +125,8 @@ def emulator_command(ctx, scenario_name, port, latency_ms, fault_rate, fault_see
                             request_log_path=request_log, allow_writes=allow_writes,
                             self_page=self_page, page_cycle=page_cycle, endless_pages=endless_pages,
                             next_page_url=next_page_url, trickle_bps=trickle_bps, gzip_inflate=gzip_inflate,
-                            redirect=redirect, retry_after=retry_after, retry_after_times=retry_after_times)
+                            redirect=redirect, retry_after=retry_after, retry_after_times=retry_after_times,
+                            error_message=error_message)
         emulator.start()
     except (ScenarioError, ValueError, OSError) as exc:
         raise Failure(f"emulator: {exc}") from None

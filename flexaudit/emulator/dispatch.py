@@ -96,23 +96,24 @@ class Dispatcher:
         # A subaccount's own latency_ms: the emulator-wide one was already waited above.
         self.faults.pause((settings.latency_ms - self.faults.settings.latency_ms) / 1000)
         family = route.family
+        message = self.faults.error_message(family, settings)
         denied = self.faults.denied_status(family, settings)
         if denied:
-            raise TwilioError(denied)
+            raise TwilioError(denied, message)
         if self.faults.hangs(family, settings):
             self.faults.pause(settings.hang_seconds)
         request_key = f"{method} /{sub}{path}?{query}"
         retry_after = self.faults.retry_after(family, request_key, settings)
         if retry_after is not None:
             answer.headers["Retry-After"] = retry_after
-            raise TwilioError(429)
+            raise TwilioError(429, message)
         if route.kind == "fetch" and family in settings.redirect:
             answer.status, answer.body = 307, None
             answer.headers["Location"] = settings.redirect[family]
             return
         injected = self.faults.injected_status(request_key, settings)
         if injected:
-            raise TwilioError(injected)
+            raise TwilioError(injected, message)
         call = routes.Call(sub, path, parse_qsl(query, keep_blank_values=True), params,
                            form=parse_qsl(form.decode("utf-8", "replace"), keep_blank_values=True),
                            listed=tuple(self.accounts.listed(principal)))

@@ -21,7 +21,7 @@ _SHARE_429 = 0.75
 
 # Options naming a set of families, and options mapping a family to a value.
 _FAMILY_SETS = ("hang", "self_page", "page_cycle", "endless_pages")
-_FAMILY_MAPS = ("deny", "next_page_url", "trickle_bps", "gzip_inflate", "redirect", "retry_after")
+_FAMILY_MAPS = ("deny", "next_page_url", "trickle_bps", "gzip_inflate", "redirect", "retry_after", "error_message")
 
 # A gzip body is refused above 64 MiB by the client under test; 4 GiB is
 # plenty to prove that, and keeps a typo from pinning a CPU for minutes.
@@ -49,6 +49,9 @@ class FaultSettings:
     redirect: Mapping[str, str] = field(default_factory=dict)
     retry_after: Mapping[str, str] = field(default_factory=dict)
     retry_after_times: int = 0  # 0: every request; N: the first N attempts of each request
+    # The `message` of the family's error answers (deny, 429s, injected faults): any one-line
+    # text, control characters included, for clients that must not print it raw.
+    error_message: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if isinstance(self.latency_ms, bool) or not isinstance(self.latency_ms, (int, float)) or self.latency_ms < 0:
@@ -176,6 +179,7 @@ _VALUE_CHECKS = {
     "gzip_inflate": _check_size,
     "redirect": _check_text,
     "retry_after": _check_retry_after,
+    "error_message": _check_text,
 }
 
 # Retry-After is a header: numbers are kept as the text sent.
@@ -217,6 +221,10 @@ class FaultInjector:
         if settings.retry_after_times and self._attempt("retry-after\0" + request_key) >= settings.retry_after_times:
             return None
         return value
+
+    def error_message(self, family: str | None, settings: FaultSettings | None = None) -> str | None:
+        """The message the family's error answers carry instead of Twilio's own, or None."""
+        return (settings or self.settings).error_message.get(family) if family else None
 
     def denied_status(self, family: str | None, settings: FaultSettings | None = None) -> int | None:
         return (settings or self.settings).deny.get(family) if family else None

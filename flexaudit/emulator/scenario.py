@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
+from flexaudit.bounds import InputFileError, nesting_exceeds, read_limited
 from flexaudit.emulator import resources
 from flexaudit.emulator.collection import Collection, Repeated, Written
 from flexaudit.emulator.faults import FaultSettings
@@ -32,6 +33,12 @@ DEFAULT_ACCOUNT_SID = "AC" + hashlib.md5(b"flexaudit emulator account").hexdiges
 
 # Keys a scenario may carry for its readers only.
 _NOTE_KEYS = {"name", "description"}
+
+
+# A scenario file may hold hostile answers on purpose (a Studio definition 600
+# deep), so its bound is far above a snapshot's, and below where parsing fails.
+MAX_FILE_BYTES = 256 << 20
+MAX_FILE_DEPTH = 700
 
 
 class ScenarioError(ValueError):
@@ -154,13 +161,21 @@ def load_scenario(source) -> Scenario:
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ScenarioError(f"{path}: cannot read scenario: {exc.strerror or exc}") from None
+            text = read_limited(path, MAX_FILE_BYTES).decode("utf-8")
+        except InputFileError as exc:
+            raise ScenarioError(f"{path}: cannot read scenario: {exc}") from None
+        except UnicodeDecodeError:
+            raise ScenarioError(f"{path}: cannot read scenario: not UTF-8 text") from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ScenarioError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        except RecursionError:
+            raise ScenarioError(f"{path}: nested deeper than {MAX_FILE_DEPTH} levels") from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise ScenarioError(f"{path}: holds a number too long to read") from None
+        if nesting_exceeds(data, MAX_FILE_DEPTH):
+            raise ScenarioError(f"{path}: nested deeper than {MAX_FILE_DEPTH} levels")
         try:
             return _build(data)
         except ScenarioError as exc:

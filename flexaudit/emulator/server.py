@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -36,7 +37,7 @@ class Emulator:
                  endless_pages: Iterable[str] | None = None, next_page_url: Mapping[str, str] | None = None,
                  trickle_bps: Mapping[str, float] | None = None, gzip_inflate: Mapping[str, int] | None = None,
                  redirect: Mapping[str, str] | None = None, retry_after: Mapping[str, object] | None = None,
-                 retry_after_times: int = 0):
+                 retry_after_times: int = 0, error_message: Mapping[str, str] | None = None):
         """allow_writes: answer the writes of routes/writes.py (otherwise every non-GET is 405).
         The keyword-only options are the hostile-answer faults (faults.py, SCENARIOS.md)."""
         self.scenario: Scenario = load_scenario(scenario)
@@ -44,7 +45,8 @@ class Emulator:
             latency_ms=latency_ms, fault_rate=fault_rate, fault_seed=fault_seed, deny=deny,
             hang=hang, hang_seconds=hang_seconds, retry_after_times=retry_after_times,
             self_page=self_page, page_cycle=page_cycle, endless_pages=endless_pages, next_page_url=next_page_url,
-            trickle_bps=trickle_bps, gzip_inflate=gzip_inflate, redirect=redirect, retry_after=retry_after)
+            trickle_bps=trickle_bps, gzip_inflate=gzip_inflate, redirect=redirect, retry_after=retry_after,
+            error_message=error_message)
         self.faults = FaultInjector(settings)
         self.allow_writes = allow_writes
         self._dispatcher = Dispatcher(self.scenario, self.faults, allow_writes=allow_writes)
@@ -162,6 +164,12 @@ class _Server(ThreadingHTTPServer):
         self._open_lock = threading.Lock()
         self.in_flight = 0
         super().__init__(address, handler)
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that hangs up (one refusing an answer half-read) is not the emulator's error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
     def process_request_thread(self, request, client_address):
         with self._open_lock:

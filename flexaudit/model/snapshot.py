@@ -2,7 +2,10 @@
 
 Loading validates every field against the dataclasses, so a truncated,
 hand-edited or foreign file fails with one clear sentence instead of a
-traceback deep inside a rule.
+traceback deep inside a rule. Before that, the file must be a regular file of
+at most MAX_BYTES, its JSON must nest at most MAX_DEPTH deep and hold no
+number too long to read, and its account SID must be `AC` + 32 hex: the SID
+names the default output directory, so `../../x` must never get that far.
 """
 
 from __future__ import annotations
@@ -11,12 +14,21 @@ import dataclasses
 import functools
 import json
 import math
+import re
 import types
 import typing
 from json.encoder import encode_basestring
 from pathlib import Path
 
+from flexaudit.bounds import InputFileError, nesting_exceeds, read_limited
 from flexaudit.model.inventory import SCHEMA_VERSION, SNAPSHOT_KIND, Inventory
+from flexaudit.safe_text import clipped
+
+# The large synthetic account's snapshot is 13 MB and nests 11 deep; a Studio
+# definition the scan keeps nests at most bounds.NESTING_LIMIT (32) inside it.
+MAX_BYTES = 256 << 20
+MAX_DEPTH = 48
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 
 
 class SnapshotError(Exception):
@@ -130,11 +142,13 @@ def save(inventory: Inventory, path: Path) -> None:
 
 def load(path: Path) -> Inventory:
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SnapshotError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+        data = read_limited(Path(path), MAX_BYTES)
+    except InputFileError as exc:
+        raise SnapshotError(f"{path}: {exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SnapshotError(f"{path}: cannot be read (not UTF-8 text)") from None
     return loads(text, source=str(path))
 
 
@@ -143,16 +157,32 @@ def loads(text: str, source: str = "snapshot") -> Inventory:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SnapshotError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}); is the file truncated?") from None
+    except RecursionError:
+        raise SnapshotError(f"{source}: not a flexaudit inventory (its JSON nests deeper than {MAX_DEPTH} levels)") from None
+    except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+        raise SnapshotError(f"{source}: not a flexaudit inventory (it holds a number too long to read)") from None
+    if nesting_exceeds(data, MAX_DEPTH):
+        raise SnapshotError(f"{source}: not a flexaudit inventory (its JSON nests deeper than {MAX_DEPTH} levels)")
     if not isinstance(data, dict) or data.get("kind") != SNAPSHOT_KIND:
         raise SnapshotError(f"{source}: not a flexaudit inventory (expected \"kind\": \"{SNAPSHOT_KIND}\")")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise SnapshotError(f"{source}: inventory schema_version {version!r}; this flexaudit reads version {SCHEMA_VERSION}")
+        raise SnapshotError(f"{source}: inventory schema_version {_shown(version)}; this flexaudit reads version {SCHEMA_VERSION}")
     body = {k: v for k, v in data.items() if k != "kind"}
     try:
-        return _build(Inventory, body, "")
+        inventory = _build(Inventory, body, "")
     except _FieldError as exc:
-        raise SnapshotError(f"{source}: invalid inventory at {exc.where or 'top level'}: {exc.problem}") from None
+        raise SnapshotError(f"{source}: invalid inventory at {clipped(exc.where, 120) or 'top level'}: "
+                            f"{clipped(exc.problem, 120)}") from None
+    if not _ACCOUNT_SID.match(inventory.account_sid):
+        raise SnapshotError(f"{source}: invalid inventory at account_sid: expected AC followed by 32 hexadecimal "
+                            "characters")
+    return inventory
+
+
+def _shown(value: object) -> str:
+    """A value from the file, short, for a message (the CLI makes it one safe line)."""
+    return clipped(repr(value), 40)
 
 
 # The plain types of the Inventory's fields: how an error names each, and the test a JSON value must pass.

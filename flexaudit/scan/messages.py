@@ -17,7 +17,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from flexaudit.analysis.phone import message_address
 from flexaudit.api.paging import fetch_record, path_segment
-from flexaudit.api.transport import ApiUnreachable
+from flexaudit.api.errors import ReadFailed
 from flexaudit.model.inventory import FlexFlow, LastInbound
 from flexaudit.scan.errors import describe_error
 from flexaudit.scan.interface import Needed, ScanContext, Scanned
@@ -66,5 +66,5 @@ def read_last_inbound(ctx: ScanContext, address: str) -> LastInbound:
 def _attempt(ctx: ScanContext, address: str) -> LastInbound | Exception:
     try:
         return read_last_inbound(ctx, address)
-    except (TwilioRestException, ApiUnreachable) as exc:
+    except (TwilioRestException, ReadFailed) as exc:  # ReadFailed: unreachable, a refused answer
         return exc

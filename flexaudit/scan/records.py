@@ -5,20 +5,85 @@ unexpected type; the Inventory keeps its declared types so the snapshot always
 loads again, and an odd value becomes None rather than a crash. Every scanner
 builds its dataclasses with `from_record`, which reads each field under its own
 name and coerces it by its declared type; a scanner states only what differs.
+
+Two guarantees hold for everything kept, by these coercions rather than by
+each scanner:
+- a URL is kept without user info and without query string or fragment
+  (`https://user:pw@host/path?token=x` → `https://host/path`), wherever it
+  sits: a webhook field, a Flex Flow's integration, a Studio definition;
+- a nested value (an object, a list, a Studio definition) nests at most
+  bounds.NESTING_LIMIT deep: a deeper one is not kept (None, or the
+  TOO_DEEP marker for a Studio definition, which the Studio rules report).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import types
 import typing
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from flexaudit.bounds import NESTING_LIMIT, TOO_DEEP
+
+# A URL inside any text: a scheme, "://", then everything up to white space or a quote.
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>`]*")
 
 
 def string(value) -> str | None:
-    return value if isinstance(value, str) else None
+    """Text as sent, but with every URL in it bare (no user info, query or fragment)."""
+    return url(value)
+
+
+def url(value) -> str | None:
+    """`value` with every URL in it stripped of user info, query string and fragment; None for non-text."""
+    if not isinstance(value, str):
+        return None
+    if "://" not in value:
+        return value
+    return _URL.sub(lambda found: _bare(found.group(0)), value)
+
+
+def _bare(link: str) -> str:
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # an unparsable host or port: keep only what precedes any query or fragment
+        head = re.split(r"[?#]", link, maxsplit=1)[0]
+        scheme, _, rest = head.partition("://")
+        netloc, slash, path = rest.partition("/")
+        return f"{scheme}://{netloc.rpartition('@')[2]}{slash}{path}"
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def nested(value, depth: int = 0):
+    """A JSON value kept from the API: URLs bare in every string, at most NESTING_LIMIT deep
+    (raises _TooDeep past it)."""
+    if isinstance(value, str):
+        return url(value)
+    if isinstance(value, dict):
+        if depth >= NESTING_LIMIT:
+            raise _TooDeep
+        return {url(k) if isinstance(k, str) else k: nested(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        if depth >= NESTING_LIMIT:
+            raise _TooDeep
+        return [nested(v, depth + 1) for v in value]
+    return value
+
+
+def anything(value):
+    """A field kept as sent whatever its type (a Studio definition): nested() or the TOO_DEEP marker."""
+    try:
+        return nested(value)
+    except _TooDeep:
+        return TOO_DEEP
 
 
 def boolean(value) -> bool | None:
@@ -30,16 +95,22 @@ def integer(value) -> int | None:
 
 
 def mapping(value) -> dict | None:
-    return value if isinstance(value, dict) else None
+    try:
+        return nested(value) if isinstance(value, dict) else None
+    except _TooDeep:
+        return None
 
 
 def sequence(value) -> list | None:
-    return value if isinstance(value, list) else None
+    try:
+        return nested(value) if isinstance(value, list) else None
+    except _TooDeep:
+        return None
 
 
 def timestamp(value) -> str | None:
     """ISO-8601 UTC (`2026-01-31T09:00:00Z`) of an ISO-8601 or RFC 2822 date; any other string is kept as is."""
-    return instant(value) or (value if isinstance(value, str) else None)
+    return instant(value) or url(value)
 
 
 def instant(value) -> str | None:
@@ -79,7 +150,7 @@ def capabilities(value) -> dict[str, bool] | None:
     return {str(k).lower(): v for k, v in value.items() if isinstance(v, bool)}
 
 
-_COERCE = {str: string, bool: boolean, int: integer, dict: mapping, list: sequence, object: lambda v: v}
+_COERCE = {str: string, bool: boolean, int: integer, dict: mapping, list: sequence, object: anything}
 
 
 @functools.cache

@@ -2,8 +2,7 @@
 
 import pytest
 
-PROXY_AND_CA_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
-                          "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+from tests.support.process import PROXY_AND_CA_VARIABLES
 
 
 @pytest.fixture(autouse=True)

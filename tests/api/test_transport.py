@@ -2,6 +2,7 @@
 
 import pytest
 
+from flexaudit.api.errors import LinkRefused
 from flexaudit.api.transport import AdaptiveLimiter, GuardedHttpClient, WriteRefused, map_url
 
 BASE = "http://127.0.0.1:9999/prefix"
@@ -27,7 +28,7 @@ def test_map_url_without_base_url_is_identity():
 
 
 def test_map_url_refuses_non_twilio_hosts():
-    with pytest.raises(WriteRefused):
+    with pytest.raises(LinkRefused):
         map_url("https://evil.example.com/v1/x", BASE)
 
 
@@ -75,10 +76,12 @@ class _Resp:
 
 def test_backoff_is_capped_and_honours_retry_after():
     client = GuardedHttpClient(backoff_base=0.25, backoff_cap=2.0)
-    assert all(0 <= client._backoff(attempt, None) <= 2.0 for attempt in range(10))
-    assert client._backoff(0, _Resp({"Retry-After": "3"})) == 3.0
-    assert client._backoff(0, _Resp({"Retry-After": "999"})) == 30.0
-    assert client._backoff(0, _Resp({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})) <= 0.25
+    assert all(0 <= client._backoff(attempt, None)[0] <= 2.0 for attempt in range(10))
+    assert client._backoff(0, _Resp({"Retry-After": "3"})) == (3.0, 3.0)
+    assert client._backoff(0, _Resp({"Retry-After": "999"})) == (999.0, 999.0)  # the request's budget decides
+    for odd in ("nan", "-5", "Wed, 21 Oct 2026 07:28:00 GMT"):
+        delay, asked = client._backoff(0, _Resp({"Retry-After": odd}))
+        assert asked is None and 0 <= delay <= 0.25
 
 
 def test_proxies_and_ca_bundle_come_from_the_environment_read_once_per_host(monkeypatch, tmp_path):
@@ -137,9 +140,8 @@ def test_basic_auth_and_charset():
 
     headers = _headers({"Accept": "application/json"}, ("AC1", "token"))
     assert headers["Authorization"] == "Basic QUMxOnRva2Vu" and headers["Accept"] == "application/json"
-    latin = HTTPResponse(body="café".encode("latin-1"), status=200,
-                         headers={"Content-Type": "application/json; charset=ISO-8859-1"}, preload_content=True)
-    utf8 = HTTPResponse(body="café".encode(), status=200, headers={"Content-Type": "application/json"},
-                        preload_content=True)
-    assert isinstance(_response(latin), Response) and _response(latin).text == "café"
-    assert _response(utf8).text == "café" and _response(utf8).status_code == 200
+    latin = HTTPResponse(status=200, headers={"Content-Type": "application/json; charset=ISO-8859-1"})
+    utf8 = HTTPResponse(status=200, headers={"Content-Type": "application/json"})
+    as_latin = _response(latin, "café".encode("latin-1"))
+    assert isinstance(as_latin, Response) and as_latin.text == "café"
+    assert _response(utf8, "café".encode()).text == "café" and _response(utf8, b"").status_code == 200

@@ -323,5 +323,6 @@ def test_an_api_that_never_answers_is_exit_4_one_line_and_nothing_written(tmp_pa
                         functools.partial(GuardedHttpClient, max_attempts=1))
     result = run("scan", "--account-sid", "AC" + "1" * 32, "--auth-token", "f" * 32,
                  "--api-base-url", "http://127.0.0.1:9", "--output-dir", str(tmp_path / "out"))
-    assert_one_line_error(result, 4, "Twilio could not be reached: http://127.0.0.1:9 did not answer")
+    assert_one_line_error(result, 4, "Twilio could not be reached: http://127.0.0.1:9: connection refused; nothing was "
+                                     "scanned and no file was written")
     assert not (tmp_path / "out").exists()

@@ -4,25 +4,17 @@ any file, stdout, stderr or request log; customer identities are never listed.""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from flexaudit.emulator import Emulator
 
+from tests.support.process import run_flexaudit as flexaudit
+
 TOKEN = "7e57ab1e" * 4  # 32 hex: distinctive enough to grep for
 KEY_SID = "SK" + "5ec7e7" * 5 + "ab"
 KEY_SECRET = "Zq9DistinctiveApiSecretValue42Xy"
-
-
-def flexaudit(args, env_extra=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "FLEXAUDIT_"))}
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "flexaudit", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
 
 
 @pytest.fixture
@@ -135,3 +127,93 @@ def test_source_text_of_functions_and_code_trees_stays_in_memory(demo_scenario, 
     assert "Custom code on the legacy APIs: 1 function(s), 1 file(s)\n  flex-helpers/close-chat, src/Chat.js\n" in result.stdout
     assert SOURCE_CANARY not in everything_written(tmp_path / "o", result, extra_files=[log])
     assert not variables
+
+
+# --- the credential goes only to Twilio, over https, in every mode (issue 10, item 1) -----------------
+
+
+def test_a_real_scan_sends_the_credential_to_twilio_only_whatever_the_links_say(demo_scenario, tmp_path):
+    from tests.support.tls_proxy import TwilioStandInProxy
+
+    with TwilioStandInProxy(tmp_path / "ca.pem") as proxy:
+        links = {
+            "flex_flows": "https://evil.example/v1/FlexFlows?Page=1",
+            "proxy": f"{proxy.url}/v1/Services?PageSize=1000&Page=1",  # http://127.0.0.1:…, a collector
+            "messaging": "http://messaging.twilio.com/v1/Services?PageSize=1000&Page=1",
+            "studio": "https://studio.twilio.com.evil.example/v2/Flows?Page=1",
+        }
+        with Emulator(demo_scenario, next_page_url=links) as emu:
+            proxy.forward_to(emu.base_url)
+            result = flexaudit(["scan", "--quiet", "--format", "json", "--output-dir", str(tmp_path / "o")],
+                               {"HTTPS_PROXY": proxy.url, "HTTP_PROXY": proxy.url, "REQUESTS_CA_BUNDLE": proxy.ca_file,
+                                "TWILIO_ACCOUNT_SID": emu.account_sid, "TWILIO_AUTH_TOKEN": emu.auth_token})
+            answered_by_emulator = [r for r in emu.requests if r["username"] == emu.account_sid]
+
+    assert proxy.leaks == []  # no request, with or without the credential, reached anything but Twilio
+    assert result.returncode == 3, result.stderr
+    assert proxy.forwarded > 10 and len(answered_by_emulator) == proxy.forwarded  # the scan really ran, over TLS
+    assert all(t.endswith(".twilio.com:443") for t in proxy.tunnels)
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    errors = {c["family"]: c["error"] for c in report["coverage"] if not c["complete"]}
+    assert set(errors) == {*links, "messages"}  # messages: looked up per Flex Flow address
+    assert errors["flex_flows"] == ("refused to follow a link to https://evil.example (not a twilio.com host): "
+                                    "the credential is only sent to https://*.twilio.com")
+    assert "not https" in errors["proxy"] and "127.0.0.1" in errors["proxy"]
+    assert "not https" in errors["messaging"] and "not a twilio.com host" not in errors["messaging"]
+    assert "studio.twilio.com.evil.example (not a twilio.com host)" in errors["studio"]
+    assert "flexaudit: scan incomplete: could not read" in result.stderr
+
+
+def test_with_a_base_url_a_foreign_link_is_refused_before_it_is_mapped(demo_scenario, tmp_path):
+    with Emulator(demo_scenario, next_page_url={"flex_flows": "https://evil.example/v1/FlexFlows?Page=1"},
+                  redirect={"flex_configuration": "https://evil.example/v1/Configuration"}) as emu:
+        base_url = emu.base_url
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--quiet", "--format", "json",
+                            "--output-dir", str(tmp_path / "o")])
+        flows = [r for r in emu.requests if r["path"] == "/v1/FlexFlows"]
+        configuration = [r for r in emu.requests if r["path"] == "/v1/Configuration" and r["sub"] == "flex-api"]
+    assert result.returncode == 3, result.stderr
+    assert len(flows) == 1  # the evil link was not mapped onto the base URL and followed
+    assert len(configuration) == 1  # a 307 is never followed, nor retried
+    errors = {c["family"]: c["error"] for c in
+              json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())["coverage"] if not c["complete"]}
+    assert "refused to follow a link to https://evil.example" in errors["flex_flows"]
+    assert errors["flex_configuration"] == (f"{base_url} answered 307 (a redirect to https://evil.example): "
+                                            "redirects are never followed")
+
+
+# --- URLs are stored without user info and query, the snapshot included (item 11) -----------------------
+
+def test_urls_are_kept_without_user_info_or_query_anywhere_in_the_snapshot(demo_scenario, tmp_path):
+    secret = "user:S3cretPw@"
+    proxy_webhook = demo_scenario["incoming_phone_numbers"][0]["sms_url"]
+    demo_scenario["incoming_phone_numbers"][1]["sms_url"] = f"https://{secret}hooks.acme.example/sms?token=T0kenValue#x"
+    demo_scenario["incoming_phone_numbers"][0]["sms_url"] = proxy_webhook + "?token=T0kenValue"
+    demo_scenario["messaging_services"][0]["inbound_request_url"] = "https://promo.acme.example/sms?token=T0kenValue"
+    crm = next(f for f in demo_scenario["flex_flows"] if f.get("integration_type") == "external")
+    crm["integration"]["url"] = f"http://{secret}crm.acme.example/flex/inbound?token=T0kenValue"
+    webhook = next(a for a in demo_scenario["address_configurations"] if a["auto_creation"].get("webhook_url"))
+    webhook["auto_creation"]["webhook_url"] += "?token=T0kenValue"
+    studio = next(s for s in demo_scenario["studio_flows"] if isinstance(s.get("definition"), dict))
+    studio["definition"]["states"].append({"name": "call_api", "type": "make-http-request", "transitions": [],
+                                           "properties": {"url": f"https://{secret}api.acme.example/x?key=T0kenValue",
+                                                          "body": "see https://docs.acme.example/a?sig=T0kenValue"}})
+    with Emulator(demo_scenario) as emu:
+        result = flexaudit(["scan", "--account-sid", emu.account_sid, "--auth-token", emu.auth_token,
+                            "--api-base-url", emu.base_url, "--output-dir", str(tmp_path / "o")])
+    assert result.returncode == 0, result.stderr
+    everything = everything_written(tmp_path / "o", result)
+    assert "S3cretPw" not in everything and "T0kenValue" not in everything and "#x" not in everything
+    inventory = json.loads((tmp_path / "o" / "flexaudit-inventory.json").read_text())
+    numbers = {n["sid"]: n for n in inventory["phone_numbers"]}
+    assert numbers[demo_scenario["incoming_phone_numbers"][1]["sid"]]["sms_url"] == "https://hooks.acme.example/sms"
+    assert numbers[demo_scenario["incoming_phone_numbers"][0]["sid"]]["sms_url"] == proxy_webhook
+    flows = {f["sid"]: f for f in inventory["flex_flows"]}
+    assert flows[crm["sid"]]["integration"]["url"] == "http://crm.acme.example/flex/inbound"
+    kept = next(s for s in inventory["studio_flows"] if s["sid"] == studio["sid"])["definition"]["states"][-1]
+    assert kept["properties"] == {"url": "https://api.acme.example/x", "body": "see https://docs.acme.example/a"}
+    # the Flex Proxy webhook comparison reads the stripped URL: the number still counts as wired to Proxy
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    first = demo_scenario["incoming_phone_numbers"][0]["sid"]
+    assert not [f for f in report["findings"] if f["rule_id"] == "FLX101" and f["resource_sid"] == first]

@@ -217,6 +217,19 @@ def test_redirect_answers_fetches_only():
         assert [r["status"] for r in emu.requests] == [307, 307, 200]
 
 
+def test_error_message_replaces_twilios_words_in_error_answers_verbatim():
+    osc52 = "\x1b]52;c;cHduZWQ=\x07 denied"
+    with Emulator(small_scenario(), deny={"flex_flows": 403}, retry_after={"studio": 1},
+                  error_message={"flex_flows": osc52, "studio": osc52}) as emu:
+        denied = get(emu, FLOWS)
+        throttled = get(emu, "/studio/v2/Flows")
+        other = get(emu, NUMBERS)
+    assert denied.status_code == 403 and denied.json() == {
+        "code": 20403, "message": osc52, "more_info": "https://www.twilio.com/docs/errors/20403", "status": 403}
+    assert throttled.status_code == 429 and throttled.json()["message"] == osc52
+    assert other.status_code == 200
+
+
 def test_retry_after_429_always_or_for_the_first_attempts():
     with Emulator(small_scenario(), retry_after={"flex_flows": 7}) as emu:
         for _ in range(3):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from flexaudit.cli import cli
 from flexaudit.emulator import Emulator
-from flexaudit.report.write import write_outputs
+from flexaudit.report.write import FilesNotWritten, write_outputs
 from tests.support.reports import sample_report
 
 
@@ -18,13 +18,18 @@ def test_a_report_file_that_appeared_meanwhile_is_never_overwritten(tmp_path, cl
     out = tmp_path / "o"
     out.mkdir()
     (out / clash).write_text("mine")  # after the pre-scan check, before the write
-    with pytest.raises(OSError) as caught:
+    with pytest.raises(FilesNotWritten) as caught:
         write_outputs(sample_report(), None, out, ("md", "html", "json", "csv"))
-    assert caught.value.errno == errno.EEXIST and caught.value.filename == str(out / clash)
+    [(name, error)] = caught.value.failed
+    assert name == clash and error.errno == errno.EEXIST and error.filename == str(out / clash)
     assert (out / clash).read_text() == "mine"
+    # every other file is there, whole; no temporary file is left behind
     assert sorted(p.name for p in out.iterdir()) == ["flexaudit-addresses.csv", "flexaudit-report.html",
                                                        "flexaudit-report.json", "flexaudit-report.md",
                                                        "flexaudit-summary.md"]
+    assert sorted(p.name for p in caught.value.written) == sorted({"flexaudit-addresses.csv", "flexaudit-report.html",
+                                                                  "flexaudit-report.json", "flexaudit-report.md",
+                                                                  "flexaudit-summary.md"} - {clash})
 
 
 def test_the_cli_names_the_file_it_could_not_write(demo_scenario, tmp_path, monkeypatch):
@@ -45,7 +50,8 @@ def test_the_cli_names_the_file_it_could_not_write(demo_scenario, tmp_path, monk
                                           "--api-base-url", emu.base_url, "--quiet", "--output-dir", str(out)])
     assert result.exit_code == 2
     assert result.stderr.strip() == (f"flexaudit: error: cannot write flexaudit-report.json in {out}: File exists; "
-                                     "every other file that could be written is there")
+                                     "written: flexaudit-report.md, flexaudit-summary.md, flexaudit-report.html, "
+                                     "flexaudit-addresses.csv, flexaudit-inventory.json")
     assert (out / "flexaudit-report.json").read_text() == "mine"
     assert {p.name for p in out.iterdir()} == {"flexaudit-report.md", "flexaudit-summary.md", "flexaudit-report.html",
                                               "flexaudit-report.json", "flexaudit-addresses.csv",

@@ -59,12 +59,26 @@ def test_a_dead_server_is_bounded_by_timeouts_and_says_so(demo_scenario, tmp_pat
         started = time.monotonic()
         result = cli_scan(emu, tmp_path / "o", "--timeout", "1")
         elapsed = time.monotonic() - started
-    # every family timing out is Twilio unreachable (contract): one line naming the host, nothing written
-    assert result.exit_code == 4
+        base_url = emu.base_url
+    # Every family timing out is Twilio unreachable: one line naming the host and the cause, nothing written.
+    assert result.exit_code == 4, result.output
     assert elapsed < 15  # one retry ladder (about 10 s at --timeout 1), not one per family
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Twilio could not be reached: http://127.0.0.1:" in lines[0] and "timed out" in lines[0]
-    assert "Traceback" not in result.output and not (tmp_path / "o").exists()
+    assert result.stderr.strip() == (f"flexaudit: error: Twilio could not be reached: {base_url}: timed out; "
+                                     "nothing was scanned and no file was written")
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_family_that_times_out_is_incomplete_and_says_so(demo_scenario, tmp_path):
+    with Emulator(demo_scenario, hang=["flex_configuration"], hang_seconds=20) as emu:
+        result = cli_scan(emu, tmp_path / "o", "--timeout", "1")
+    assert result.exit_code == 3, result.output
+    assert "could not read" in result.stderr and "Traceback" not in result.output
+    report = json.loads((tmp_path / "o" / "flexaudit-report.json").read_text())
+    errors = {c["family"]: c["error"] for c in report["coverage"] if not c["complete"]}
+    assert set(errors) == {"flex_configuration", "chat", "taskrouter"}
+    assert "timed out (6 attempts)" in errors["flex_configuration"]
+    # it learns which workspace to read from the Flex configuration, and says so
+    assert "Flex configuration could not be read" in errors["taskrouter"]
 
 
 @pytest.fixture(scope="module")
