@@ -10,6 +10,7 @@ parsed content must not nest deeper than the loader allows.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -36,6 +37,29 @@ def nesting_exceeds(value: object, limit: int) -> bool:
             return True
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return False
+
+
+def parse_json(text: str, max_depth: int) -> object:
+    """JSON text parsed within the limits; InputFileError saying, in a few words, why not."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise InputFileError(f"nested deeper than {max_depth} levels") from None
+    except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+        raise InputFileError("holds a number too long to read") from None
+    if nesting_exceeds(data, max_depth):
+        raise InputFileError(f"nested deeper than {max_depth} levels")
+    return data
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """The UTF-8 text of a regular file of at most `max_bytes` (read_limited); InputFileError otherwise."""
+    try:
+        return read_limited(path, max_bytes).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputFileError("not UTF-8 text") from None
 
 
 def read_limited(path: Path, max_bytes: int) -> bytes:

@@ -13,13 +13,13 @@ config file: a mistyped secret must not end up in a terminal log or a ticket.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from flexaudit.bounds import InputFileError, parse_json, read_text
 from flexaudit.safe_text import one_line
 
 ACCOUNT_SID_RE = re.compile(r"^AC[0-9a-fA-F]{32}$")
@@ -115,6 +115,7 @@ CONFIG_DIR_ENV = "TWILIO_CONFIG_DIR"
 CONFIG_FILE = "config.json"
 # twilio-cli's config.json holds a few profiles; anything this large is not one.
 MAX_CONFIG_BYTES = 1 << 20
+MAX_CONFIG_DEPTH = 16  # twilio-cli's file nests three levels: profiles.<name>.<key>
 
 
 @dataclass(frozen=True)
@@ -150,19 +151,13 @@ def twilio_cli_config_path(env: Mapping[str, str], home: Path) -> Path:
 def read_twilio_cli_config(path: Path) -> str:
     """The config file's text; an unreadable file is one line naming it (exit 2)."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_CONFIG_BYTES + 1)
-    except FileNotFoundError:
-        raise SettingsError(f"--profile: no twilio-cli config file at {path} "
-                            f"(set {CONFIG_DIR_ENV} to the directory that holds config.json)") from None
-    except OSError as exc:
-        raise SettingsError(f"--profile: cannot read {path}: {exc.strerror or exc.__class__.__name__}") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise SettingsError(f"--profile: {path} is larger than 1 MiB: not a twilio-cli config file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SettingsError(f"--profile: {path} is not UTF-8 text: not a twilio-cli config file") from None
+        return read_text(path, MAX_CONFIG_BYTES)
+    except InputFileError as exc:
+        if str(exc) == "no such file":
+            raise SettingsError(f"--profile: no twilio-cli config file at {path} "
+                                f"(set {CONFIG_DIR_ENV} to the directory that holds config.json)") from None
+        raise SettingsError(f"--profile: {path} {exc if str(exc).startswith(('is ', 'cannot')) else f'is {exc}'}: "
+                            "not a twilio-cli config file") from None
 
 
 def load_profile(name: str, env: Mapping[str, str]) -> Profile:
@@ -188,12 +183,9 @@ def parse_profile(name: str, config_text: str, where: str = CONFIG_FILE) -> Prof
         raise SettingsError("--profile needs the name of a twilio-cli profile")
     shown = _shown_name(wanted)
     try:
-        config = json.loads(config_text)
-    except json.JSONDecodeError as exc:
-        raise SettingsError(f"--profile: {where} is not valid JSON ({exc.msg} at line {exc.lineno} "
-                            f"column {exc.colno})") from None
-    except RecursionError:
-        raise SettingsError(f"--profile: {where} is nested too deeply: not a twilio-cli config file") from None
+        config = parse_json(config_text, MAX_CONFIG_DEPTH)
+    except InputFileError as exc:
+        raise SettingsError(f"--profile: {where} is {exc}") from None
     if not isinstance(config, dict):
         raise SettingsError(f"--profile: {where} is not a JSON object: not a twilio-cli config file")
     profiles = config.get("profiles")

@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from flexaudit.bounds import InputFileError, nesting_exceeds, read_limited
+from flexaudit.bounds import InputFileError, nesting_exceeds, parse_json, read_limited
 from flexaudit.model.findings import RULE_ID, Finding, WaiverResult
 from flexaudit.model.lifecycle import as_date
 from flexaudit.safe_text import clipped, one_line
@@ -109,11 +109,9 @@ def _parse_text(path: Path, text: str) -> object:
 
 def _json(path: Path, text: str) -> object:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise SuppressionsError(f"{path}: not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from None
-    except ValueError:  # an integer of more than 4,300 digits
-        raise SuppressionsError(f"{path}: holds a number too long to read") from None
+        return parse_json(text, MAX_DEPTH)
+    except InputFileError as exc:
+        raise SuppressionsError(f"{path}: {exc}") from None
 
 
 def _shown(value: object) -> str:

@@ -79,7 +79,7 @@ def write_failure(exc: OSError, out_dir: Path) -> Failure:
 
 def audit(inventory: Inventory, as_of: date, waivers=()):
     """Inventory in, Report out: rules, waivers, readiness and the report model; pure."""
-    from flexaudit.conversations_health import address_health
+    from flexaudit.report.conversations import address_health
     from flexaudit.readiness import account_prerequisites, plan_addresses
     from flexaudit.report.model import build_report
     from flexaudit.rules import evaluate

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from flexaudit.bounds import InputFileError, nesting_exceeds, read_limited
+from flexaudit.bounds import InputFileError, parse_json, read_text
 from flexaudit.emulator import resources
 from flexaudit.emulator.collection import Collection, Repeated, Written
 from flexaudit.emulator.faults import FaultSettings
@@ -161,21 +161,13 @@ def load_scenario(source) -> Scenario:
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
-            text = read_limited(path, MAX_FILE_BYTES).decode("utf-8")
+            text = read_text(path, MAX_FILE_BYTES)
         except InputFileError as exc:
             raise ScenarioError(f"{path}: cannot read scenario: {exc}") from None
-        except UnicodeDecodeError:
-            raise ScenarioError(f"{path}: cannot read scenario: not UTF-8 text") from None
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-        except RecursionError:
-            raise ScenarioError(f"{path}: nested deeper than {MAX_FILE_DEPTH} levels") from None
-        except ValueError:  # an integer of more than 4,300 digits
-            raise ScenarioError(f"{path}: holds a number too long to read") from None
-        if nesting_exceeds(data, MAX_FILE_DEPTH):
-            raise ScenarioError(f"{path}: nested deeper than {MAX_FILE_DEPTH} levels")
+            data = parse_json(text, MAX_FILE_DEPTH)
+        except InputFileError as exc:
+            raise ScenarioError(f"{path}: {exc}") from None
         try:
             return _build(data)
         except ScenarioError as exc:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import math
 import re
 import types
@@ -20,7 +19,7 @@ import typing
 from json.encoder import encode_basestring
 from pathlib import Path
 
-from flexaudit.bounds import InputFileError, nesting_exceeds, read_limited
+from flexaudit.bounds import InputFileError, parse_json, read_text
 from flexaudit.model.inventory import SCHEMA_VERSION, SNAPSHOT_KIND, Inventory
 from flexaudit.safe_text import clipped
 
@@ -142,27 +141,18 @@ def save(inventory: Inventory, path: Path) -> None:
 
 def load(path: Path) -> Inventory:
     try:
-        data = read_limited(Path(path), MAX_BYTES)
+        text = read_text(Path(path), MAX_BYTES)
     except InputFileError as exc:
-        raise SnapshotError(f"{path}: {exc}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SnapshotError(f"{path}: cannot be read (not UTF-8 text)") from None
+        raise SnapshotError(f"{path}: cannot be read ({exc})" if str(exc) == "not UTF-8 text" else f"{path}: {exc}") from None
     return loads(text, source=str(path))
 
 
 def loads(text: str, source: str = "snapshot") -> Inventory:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}); is the file truncated?") from None
-    except RecursionError:
-        raise SnapshotError(f"{source}: not a flexaudit inventory (its JSON nests deeper than {MAX_DEPTH} levels)") from None
-    except ValueError:  # Python refuses to convert integers of more than 4,300 digits
-        raise SnapshotError(f"{source}: not a flexaudit inventory (it holds a number too long to read)") from None
-    if nesting_exceeds(data, MAX_DEPTH):
-        raise SnapshotError(f"{source}: not a flexaudit inventory (its JSON nests deeper than {MAX_DEPTH} levels)")
+        data = parse_json(text, MAX_DEPTH)
+    except InputFileError as exc:
+        truncated = "; is the file truncated?" if str(exc).startswith("not valid JSON") else ""
+        raise SnapshotError(f"{source}: not a flexaudit inventory ({exc}){truncated}") from None
     if not isinstance(data, dict) or data.get("kind") != SNAPSHOT_KIND:
         raise SnapshotError(f"{source}: not a flexaudit inventory (expected \"kind\": \"{SNAPSHOT_KIND}\")")
     version = data.get("schema_version")

@@ -55,7 +55,7 @@ def test_a_snapshot_account_sid_that_is_a_path_writes_nothing_anywhere(snapshot_
 
 
 @pytest.mark.parametrize("content, fragment", [
-    (DEEP, "nests deeper than 48 levels"),
+    (DEEP, "nested deeper than 48 levels"),
     ('{"kind": "flexaudit-inventory", "schema_version": 1, "account_sid": ' + HUGE_NUMBER + "}",
      "a number too long to read"),
 ])
@@ -74,7 +74,7 @@ def test_a_snapshot_nested_just_past_the_bound_is_refused(snapshot_text, tmp_pat
     data["studio_flows"][0]["definition"] = deep  # parses fine; within Python's limits; past the loader's
     (tmp_path / "snap.json").write_text(json.dumps(data))
     assert_one_line_exit_2(flexaudit(["report", str(tmp_path / "snap.json"), "--output-dir", str(tmp_path / "o")]),
-                           "nests deeper than 48 levels")
+                           "nested deeper than 48 levels")
 
 
 def test_not_a_regular_file_is_refused_without_reading_it(tmp_path):

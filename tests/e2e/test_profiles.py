@@ -88,12 +88,12 @@ def test_a_profile_of_the_old_format_is_refused_and_says_why(text, fragment):
 @pytest.mark.parametrize("text, fragment", [
     (config(), "no twilio-cli profile named 'prod' in config.json; its profiles: 'dev'"),
     (json.dumps({"profiles": {}}), "no twilio-cli profile named 'prod' in config.json; it has no profiles"),
-    ("{not json", "config.json is not valid JSON (Expecting property name enclosed in double quotes at line 1"),
+    ("{not json", "config.json is not valid JSON: Expecting property name enclosed in double quotes (line 1"),
     ("[]", "is not a JSON object"),
     (json.dumps({"profiles": []}), "'profiles' or 'projects' of the wrong type"),
     (json.dumps({"profiles": {"prod": "SK"}}), "twilio-cli profile 'prod' in config.json is not a JSON object"),
     (json.dumps({"profiles": {"prod": {"accountSid": 5}}}), "twilio-cli profile 'prod': accountSid must be a string"),
-    ("[" * 100_000, "nested too deeply"),
+    ("[" * 100_000, "nested deeper than 16 levels"),
 ])
 def test_unknown_profiles_and_files_that_are_not_twilio_cli_config_are_one_line(text, fragment):
     with pytest.raises(SettingsError) as err:
@@ -184,4 +184,4 @@ def test_an_unreadable_config_file_is_exit_2(emu, tmp_path):
     directory = tmp_path / "tw"
     (directory / "config.json").mkdir(parents=True)  # a directory where the file should be
     result = scan(emu, directory, "--profile", "dev", "--output-dir", str(tmp_path / "out"))
-    assert result.exit_code == 2 and "cannot read" in result.stderr and emu.requests == []
+    assert result.exit_code == 2 and "config.json is a directory" in result.stderr and emu.requests == []

@@ -94,7 +94,7 @@ def test_bad_files_are_scenario_errors(tmp_path):
         load_scenario(tmp_path / "missing.json")
     broken = tmp_path / "broken.json"
     broken.write_text('{"account": ')
-    with pytest.raises(ScenarioError, match=r"broken.json: not valid JSON: .* line 1"):
+    with pytest.raises(ScenarioError, match=r"broken.json: not valid JSON: .*line 1"):
         load_scenario(broken)
     listed = tmp_path / "list.json"
     listed.write_text("[]")

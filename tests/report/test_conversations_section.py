@@ -10,7 +10,7 @@ from datetime import date
 import jsonschema
 import pytest
 
-from flexaudit.conversations_health import address_health
+from flexaudit.report.conversations import address_health
 from flexaudit.model.findings import ConversationsAddressHealth, Finding, Severity
 from flexaudit.report.html import HtmlFormat
 from flexaudit.report.json_format import JsonFormat, load_schema
