@@ -100,7 +100,7 @@ def render_terminal_summary(report: Report, written: Sequence[Path], color: bool
         line()
     for c in report.coverage:
         if c.note:
-            line(f"Note: {c.family} {one_line(c.note)}")
+            line(f"Note: {c.family}: {one_line(c.note)}")
     expired = report.waivers_expired
     if expired:
         line(f"{len(expired)} waiver{'s' if len(expired) != 1 else ''} expired (no longer suppressing): "

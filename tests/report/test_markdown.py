@@ -174,7 +174,7 @@ def test_coverage_notes_are_shown():
     r = sample_report(coverage=[CoverageEntry("account", True),
                                 CoverageEntry("messages", True, note="not requested (--no-traffic)")])
     text = MD.render(r)
-    assert "- **Scan coverage:** complete; messages not requested (--no-traffic)" in text
+    assert "- **Scan coverage:** complete; messages: not requested (--no-traffic)" in text
     assert ("Read completely but empty on purpose: `messages` (not requested (--no-traffic))."
             in text.split("## Coverage\n")[1])
 

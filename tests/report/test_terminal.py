@@ -105,7 +105,7 @@ def test_coverage_gaps_and_notes_listed():
     from flexaudit.model.findings import CoverageEntry
 
     noted = sample_report(coverage=[CoverageEntry("messages", True, note="not requested (--no-traffic)")])
-    assert "Note: messages not requested (--no-traffic)" in render_terminal_summary(noted, [], color=False)
+    assert "Note: messages: not requested (--no-traffic)" in render_terminal_summary(noted, [], color=False)
 
 
 def test_no_findings():
