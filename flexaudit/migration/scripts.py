@@ -300,17 +300,16 @@ def _number_plan(ctx: Context, number: PhoneNumber, flows: list[FlexFlow], state
     recorded = [_recorded_flow(f) for f in flows]
     addresses = [_address(f, e164, service) for f in flows]
 
+    # rules.md "Address readiness": the order of every address's steps, and of these scripts: delete the
+    # Flex Flows; take the number out of its Messaging Services and the Flex Proxy Service; clear its
+    # inbound webhook; then create the Conversations addresses, on a number nothing else handles any more.
     migrate: list[Step] = []
-    for flow, (expected, params) in zip(flows, addresses):
+    for flow in flows:
         fo = str(flow.sid)
         migrate.append(Step(
             f"Delete the legacy address: Flex Flow {fo} ({channel(flow)})",
             Request("DELETE", "flex-api", f"/v1/FlexFlows/{fo}"),
             _cli("api:flex:v1:flex-flows:remove", ("sid", fo))))
-        migrate.append(Step(
-            f"Create the Conversations address {expected['type']} {expected['address']} in its place",
-            Request("POST", "conversations", "/v1/Configuration/Addresses", params),
-            _address_cli(expected, params)))
     # Messaging Services before the Proxy pool: whatever prefix of these steps ran, the rollback can
     # put the number back in the Proxy pool first (a number in a Messaging Service cannot join one).
     for mg in services:
@@ -330,6 +329,11 @@ def _number_plan(ctx: Context, number: PhoneNumber, flows: list[FlexFlow], state
             Request("POST", "api", _number_path(ac, pn), tuple(clear)),
             _cli("api:core:incoming-phone-numbers:update", ("sid", pn),
                  *[(_flag(name), "") for name, _ in clear])))
+    for expected, params in addresses:
+        migrate.append(Step(
+            f"Create the Conversations address {expected['type']} {expected['address']}",
+            Request("POST", "conversations", "/v1/Configuration/Addresses", params),
+            _address_cli(expected, params)))
 
     notes = []
     for flow in flows:

@@ -115,10 +115,25 @@ def migrate(run, live):
         'DELETE', 'flex-api', '/v1/FlexFlows/FO296ee6fd36eb56ce83007b7efd6c31a1',
     )
 
-    # Step 2 of 4. Create the Conversations address sms +14155550101 in its place
+    # Step 2 of 4. Remove PN296ee6fd36eb56ce83007b7efd6c31a1 from Proxy Service KS699f7bca5fac536da6119ae1f2533388
+    #   twilio api:proxy:v1:services:phone-numbers:remove --service-sid KS699f7bca5fac536da6119ae1f2533388 --sid PN296ee6fd36eb56ce83007b7efd6c31a1
+    run.step(
+        'Remove PN296ee6fd36eb56ce83007b7efd6c31a1 from Proxy Service KS699f7bca5fac536da6119ae1f2533388',
+        'DELETE', 'proxy', '/v1/Services/KS699f7bca5fac536da6119ae1f2533388/PhoneNumbers/PN296ee6fd36eb56ce83007b7efd6c31a1',
+    )
+
+    # Step 3 of 4. Clear the inbound webhook of PN296ee6fd36eb56ce83007b7efd6c31a1 (SmsUrl)
+    #   twilio api:core:incoming-phone-numbers:update --sid PN296ee6fd36eb56ce83007b7efd6c31a1 --sms-url ''
+    run.step(
+        'Clear the inbound webhook of PN296ee6fd36eb56ce83007b7efd6c31a1 (SmsUrl)',
+        'POST', 'api', '/2010-04-01/Accounts/AC1c334f32f5b422ad4dc9cfd5eefa3de9/IncomingPhoneNumbers/PN296ee6fd36eb56ce83007b7efd6c31a1.json',
+        [('SmsUrl', '')],
+    )
+
+    # Step 4 of 4. Create the Conversations address sms +14155550101
     #   twilio api:conversations:v1:configuration:addresses:create --type sms --address +14155550101 --friendly-name <the flow's friendly name> --auto-creation.enabled --auto-creation.conversation-service-sid IS4dae5baa2984fe9f74924e2e773c5e1f --auto-creation.type studio --auto-creation.studio-flow-sid FWdb42d7f71862a88730f2bec242f1b5cb --auto-creation.studio-retry-count 3
     run.step(
-        'Create the Conversations address sms +14155550101 in its place',
+        'Create the Conversations address sms +14155550101',
         'POST', 'conversations', '/v1/Configuration/Addresses',
         [
             ('Type', 'sms'),
@@ -130,21 +145,6 @@ def migrate(run, live):
             ('AutoCreation.StudioFlowSid', 'FWdb42d7f71862a88730f2bec242f1b5cb'),
             ('AutoCreation.StudioRetryCount', '3'),
         ],
-    )
-
-    # Step 3 of 4. Remove PN296ee6fd36eb56ce83007b7efd6c31a1 from Proxy Service KS699f7bca5fac536da6119ae1f2533388
-    #   twilio api:proxy:v1:services:phone-numbers:remove --service-sid KS699f7bca5fac536da6119ae1f2533388 --sid PN296ee6fd36eb56ce83007b7efd6c31a1
-    run.step(
-        'Remove PN296ee6fd36eb56ce83007b7efd6c31a1 from Proxy Service KS699f7bca5fac536da6119ae1f2533388',
-        'DELETE', 'proxy', '/v1/Services/KS699f7bca5fac536da6119ae1f2533388/PhoneNumbers/PN296ee6fd36eb56ce83007b7efd6c31a1',
-    )
-
-    # Step 4 of 4. Clear the inbound webhook of PN296ee6fd36eb56ce83007b7efd6c31a1 (SmsUrl)
-    #   twilio api:core:incoming-phone-numbers:update --sid PN296ee6fd36eb56ce83007b7efd6c31a1 --sms-url ''
-    run.step(
-        'Clear the inbound webhook of PN296ee6fd36eb56ce83007b7efd6c31a1 (SmsUrl)',
-        'POST', 'api', '/2010-04-01/Accounts/AC1c334f32f5b422ad4dc9cfd5eefa3de9/IncomingPhoneNumbers/PN296ee6fd36eb56ce83007b7efd6c31a1.json',
-        [('SmsUrl', '')],
     )
 
 

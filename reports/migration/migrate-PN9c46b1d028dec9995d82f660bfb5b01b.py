@@ -117,10 +117,25 @@ def migrate(run, live):
         'DELETE', 'flex-api', '/v1/FlexFlows/FO9c46b1d028dec9995d82f660bfb5b01b',
     )
 
-    # Step 2 of 4. Create the Conversations address whatsapp whatsapp:+14155550112 in its place
+    # Step 2 of 4. Remove PN9c46b1d028dec9995d82f660bfb5b01b from Proxy Service KS699f7bca5fac536da6119ae1f2533388
+    #   twilio api:proxy:v1:services:phone-numbers:remove --service-sid KS699f7bca5fac536da6119ae1f2533388 --sid PN9c46b1d028dec9995d82f660bfb5b01b
+    run.step(
+        'Remove PN9c46b1d028dec9995d82f660bfb5b01b from Proxy Service KS699f7bca5fac536da6119ae1f2533388',
+        'DELETE', 'proxy', '/v1/Services/KS699f7bca5fac536da6119ae1f2533388/PhoneNumbers/PN9c46b1d028dec9995d82f660bfb5b01b',
+    )
+
+    # Step 3 of 4. Clear the inbound webhook of PN9c46b1d028dec9995d82f660bfb5b01b (SmsUrl)
+    #   twilio api:core:incoming-phone-numbers:update --sid PN9c46b1d028dec9995d82f660bfb5b01b --sms-url ''
+    run.step(
+        'Clear the inbound webhook of PN9c46b1d028dec9995d82f660bfb5b01b (SmsUrl)',
+        'POST', 'api', '/2010-04-01/Accounts/AC1c334f32f5b422ad4dc9cfd5eefa3de9/IncomingPhoneNumbers/PN9c46b1d028dec9995d82f660bfb5b01b.json',
+        [('SmsUrl', '')],
+    )
+
+    # Step 4 of 4. Create the Conversations address whatsapp whatsapp:+14155550112
     #   twilio api:conversations:v1:configuration:addresses:create --type whatsapp --address whatsapp:+14155550112 --friendly-name <the flow's friendly name> --auto-creation.enabled --auto-creation.conversation-service-sid IS4dae5baa2984fe9f74924e2e773c5e1f --auto-creation.type studio --auto-creation.studio-flow-sid FWdb42d7f71862a88730f2bec242f1b5cb --auto-creation.studio-retry-count 3
     run.step(
-        'Create the Conversations address whatsapp whatsapp:+14155550112 in its place',
+        'Create the Conversations address whatsapp whatsapp:+14155550112',
         'POST', 'conversations', '/v1/Configuration/Addresses',
         [
             ('Type', 'whatsapp'),
@@ -132,21 +147,6 @@ def migrate(run, live):
             ('AutoCreation.StudioFlowSid', 'FWdb42d7f71862a88730f2bec242f1b5cb'),
             ('AutoCreation.StudioRetryCount', '3'),
         ],
-    )
-
-    # Step 3 of 4. Remove PN9c46b1d028dec9995d82f660bfb5b01b from Proxy Service KS699f7bca5fac536da6119ae1f2533388
-    #   twilio api:proxy:v1:services:phone-numbers:remove --service-sid KS699f7bca5fac536da6119ae1f2533388 --sid PN9c46b1d028dec9995d82f660bfb5b01b
-    run.step(
-        'Remove PN9c46b1d028dec9995d82f660bfb5b01b from Proxy Service KS699f7bca5fac536da6119ae1f2533388',
-        'DELETE', 'proxy', '/v1/Services/KS699f7bca5fac536da6119ae1f2533388/PhoneNumbers/PN9c46b1d028dec9995d82f660bfb5b01b',
-    )
-
-    # Step 4 of 4. Clear the inbound webhook of PN9c46b1d028dec9995d82f660bfb5b01b (SmsUrl)
-    #   twilio api:core:incoming-phone-numbers:update --sid PN9c46b1d028dec9995d82f660bfb5b01b --sms-url ''
-    run.step(
-        'Clear the inbound webhook of PN9c46b1d028dec9995d82f660bfb5b01b (SmsUrl)',
-        'POST', 'api', '/2010-04-01/Accounts/AC1c334f32f5b422ad4dc9cfd5eefa3de9/IncomingPhoneNumbers/PN9c46b1d028dec9995d82f660bfb5b01b.json',
-        [('SmsUrl', '')],
     )
 
 

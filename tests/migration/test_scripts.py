@@ -223,22 +223,27 @@ def between(writable):
         server.server_close()
 
 
-def test_a_failure_midway_says_which_steps_ran_names_the_rollback_and_the_rollback_finishes(writable, plan, between):
+def test_a_failure_midway_says_which_steps_ran_names_the_rollback_and_the_rollback_finishes(writable, plan, between,
+                                                                                            tmp_path):
     handler, url, _ = between
+    before = wiring(scan(writable, tmp_path / "before"))
     handler.failing = ("POST", "/conversations/v1/Configuration/Addresses")
     env = {**script_env(writable), "FLEXAUDIT_API_BASE_URL": url}
     done = run_script(plan / MIGRATE, writable, "--yes", env=env)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "step 2 failed" in done.stderr and "HTTP 400, Twilio error 21610: Injected failure" in done.stderr
+    assert "failed: Create the Conversations address" in done.stderr
+    assert "HTTP 400, Twilio error 21610: Injected failure" in done.stderr
     assert "\x1b" not in done.stderr
-    assert f"steps that ran: 1\n  1. Delete the legacy address: Flex Flow {FO_SMS}" in done.stdout
+    ran = writes(writable)  # every step before the first address: the flows deleted, the number unwired
+    assert ran[:2] == [("DELETE", f"/flex-api/v1/FlexFlows/{FO_SMS}"), ("DELETE", f"/flex-api/v1/FlexFlows/{FO_WHATSAPP}")]
+    assert not any(path.startswith("/conversations/") for _, path in ran)
+    assert f"steps that ran: {len(ran)}\n  1. Delete the legacy address: Flex Flow {FO_SMS}" in done.stdout
     assert f"python {ROLLBACK}" in done.stdout
-    assert writes(writable) == [("DELETE", f"/flex-api/v1/FlexFlows/{FO_SMS}")]
 
     undo = run_script(plan / ROLLBACK, writable, "--yes")
     assert undo.returncode == 0, undo.stdout + undo.stderr
-    assert f"Recreate Flex Flow {FO_SMS}" in undo.stdout and "skipped:" in undo.stdout
-    assert writes(writable)[1:] == [("POST", "/flex-api/v1/FlexFlows")], "only the missing flow is recreated"
+    assert f"Recreate Flex Flow {FO_SMS}" in undo.stdout and "Conversations address" not in undo.stdout  # none made
+    assert wiring(scan(writable, tmp_path / "after")) == before
 
 
 def test_a_rollback_that_would_collide_stops_at_preflight(writable, plan):
@@ -264,8 +269,9 @@ def test_a_redirect_is_refused_and_the_credentials_go_nowhere_else(writable, pla
 
 
 @pytest.mark.parametrize("failing, ran", [
-    (("DELETE", "/proxy/"), 3),  # the number already left its Messaging Service
-    (("POST", "/api/"), 4),  # out of both pools, its webhook not cleared
+    (("DELETE", "/proxy/"), 2),  # the flow deleted, the number already out of its Messaging Service
+    (("POST", "/api/"), 3),  # out of both pools, its webhook not cleared
+    (("POST", "/conversations/"), 4),  # unwired, its Conversations address not created
     (("DELETE", "/flex-api/"), 0),
 ])
 def test_a_rollback_finishes_a_migration_that_stopped_at_any_step(writable, between, tmp_path, failing, ran):
