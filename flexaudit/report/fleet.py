@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
 
-from tabulate import tabulate
 
 from flexaudit.exits import EXIT_OK
 from flexaudit.model.findings import SEVERITIES_DESC
 from flexaudit.report.model import READINESS, READINESS_LABELS, Report
+from flexaudit.report.terminal import clip, terminal_width
 from flexaudit.safe_text import one_line
 
 SCHEMA_VERSION = 1
@@ -145,33 +145,32 @@ def render_fleet_markdown(fleet: FleetReport) -> str:
 
 # --- the terminal ---------------------------------------------------------------------------------
 
-def _clip(value: object, width: int) -> str:
-    text = one_line(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def render_fleet_terminal(fleet: FleetReport, written: list) -> str:
-    """The fleet after the run: one row per account, then where the files are. Plain text."""
-    rows = []
-    for a in fleet.accounts:
-        counts = ([sum(a.summary[k] for k in SUMMARY_KEYS if k != "suppressed"), a.summary["critical"],
-                   a.summary["high"]] if a.summary is not None else ["-"] * 3)
-        addresses = ("/".join(str(a.readiness[r]) for r in reversed(READINESS)) if a.readiness is not None else "-")
-        note = a.error or ("" if a.scanned else f"not scanned: {one_line(a.status) or 'status unknown'}")
-        rows.append([_clip(a.friendly_name or "(name unknown)", 24), _clip(a.sid, 34),
-                     "-" if a.exit_code is None else a.exit_code, *counts, addresses, _clip(note, 48)])
-    out = [f"flexaudit {one_line(fleet.tool_version)}: fleet of {_clip(fleet.parent_name or fleet.parent, 60)} "
-           f"({fleet.parent}), {len(fleet.scanned)} of {len(fleet.accounts)} accounts scanned",
+def render_fleet_terminal(fleet: FleetReport, written: list, width: int | None = None) -> str:
+    """The fleet after the run: two lines per account (who, then how it went), then where the files
+    are. Plain text, every line within the terminal's width."""
+    width = terminal_width(width)
+    out = [clip(f"flexaudit {one_line(fleet.tool_version)}: fleet of {one_line(fleet.parent_name or fleet.parent)}",
+                width),
+           f"parent {fleet.parent} · {len(fleet.scanned)} of {len(fleet.accounts)} accounts scanned",
            f"scanned {fleet.scanned_at} · as of {fleet.as_of.isoformat()}", ""]
-    out.append(tabulate(rows, headers=["account", "sid", "exit", "open", "crit", "high", "ready/work/blocked", "note"],
-                        tablefmt="simple", colalign=("left", "left", "right", "right", "right", "right", "right",
-                                                     "left")))
+    for a in fleet.accounts:
+        out.append(f"{clip(a.friendly_name or '(name unknown)', width - len(a.sid) - 2)}  {one_line(a.sid)}")
+        facts = [f"exit {a.exit_code}"] if a.exit_code is not None else []
+        if a.summary is not None:
+            open_total = sum(a.summary[k] for k in SUMMARY_KEYS if k != "suppressed")
+            facts.append(f"{open_total} open ({a.summary['critical']} critical, {a.summary['high']} high)")
+        if a.readiness is not None:
+            facts.append(", ".join(f"{a.readiness[r]} {READINESS_LABELS[r].lower()}"
+                                   for r in ("ready", "needs-work", "blocked")))  # waves 1, 2, 3
+        note = a.error or ("" if a.scanned else f"not scanned: {one_line(a.status) or 'status unknown'}")
+        out.append(clip("    " + " · ".join(facts + ([one_line(note)] if note else [])), width))
     out.append("")
     if fleet.listing_error:
-        out.append(f"Subaccounts could not be listed ({_clip(fleet.listing_error, 160)}): only the parent was scanned.")
+        out.append(clip(f"Subaccounts could not be listed ({one_line(fleet.listing_error)}): only the parent "
+                        "was scanned.", width))
     out.append(f"Exit code {fleet.exit_code}: the first of 2, 4, 1, 3, 0 that any account produced."
                if fleet.exit_code != EXIT_OK else "Exit code 0: every scanned account is complete and under --fail-on.")
     if written:
-        out.append("Fleet reports written (each account's reports are in the folder named by its SID):")
+        out.append("Fleet reports written (each account's are in the folder named by its SID):")
         out.extend(f"  {one_line(str(p))}" for p in written)
     return "\n".join(out) + "\n"

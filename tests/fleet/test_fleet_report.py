@@ -109,3 +109,11 @@ def test_the_terminal_table_shows_no_control_characters():
     assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
     assert "Subaccounts could not be listed" in text and "Exit code 2: the first of 2, 4, 1, 3, 0" in text
     assert "not scanned: status unknown" in text
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_the_terminal_summary_fits_the_terminal(columns):
+    text = render_fleet_terminal(fleet(*rows(), listing_error=HOSTILE[8]), [], width=columns)
+    assert max(len(line) for line in text.splitlines()) <= columns
+    for row in rows():
+        assert row.sid in text  # every account's SID, whole, to find its folder
