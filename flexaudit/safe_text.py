@@ -39,7 +39,17 @@ def one_line(value: object) -> str:
 
 def clipped(text: str, limit: int) -> str:
     """`text` cut to `limit` characters, an ellipsis marking a cut (for values quoted in messages)."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[:max(limit - 1, 0)] + "…"
+
+
+def clip(value: object, limit: int) -> str:
+    """Account text on one line, cut to `limit` characters (an ellipsis says so)."""
+    return clipped(one_line(value), limit)
+
+
+def shown(value: object) -> str:
+    """A value from a file the user handed in, short, for a one-line error (its repr, cut)."""
+    return clipped(repr(value), 40)
 
 
 def prose(value: object, default: str = "", limit: int | None = None) -> str:

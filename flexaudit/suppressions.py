@@ -33,7 +33,7 @@ from typing import Iterable, Sequence
 from flexaudit.bounds import InputFileError, nesting_exceeds, parse_json, read_limited
 from flexaudit.model.findings import RULE_ID, Finding, WaiverResult
 from flexaudit.model.lifecycle import as_date
-from flexaudit.safe_text import clipped, one_line
+from flexaudit.safe_text import one_line, shown
 
 ENTRY_KEYS = ("finding", "rule", "resource", "reason", "expires")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -114,10 +114,6 @@ def _json(path: Path, text: str) -> object:
         raise SuppressionsError(f"{path}: {exc}") from None
 
 
-def _shown(value: object) -> str:
-    return clipped(repr(value), 40)
-
-
 def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
     where = f"{path}: suppress entry {n}"
     if not isinstance(raw, dict):
@@ -137,7 +133,7 @@ def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
     if rule is None:
         raise SuppressionsError(f"{where}: missing 'rule' (a rule id such as FLX106)")
     if not isinstance(rule, str) or not RULE_ID.match(rule.strip().upper()):
-        raise SuppressionsError(f"{where}: 'rule' must be a rule id such as FLX106, got {_shown(rule)}")
+        raise SuppressionsError(f"{where}: 'rule' must be a rule id such as FLX106, got {shown(rule)}")
     rule = rule.strip().upper()
     if known is not None and rule not in known:
         raise SuppressionsError(f"{where}: unknown rule id {rule} (see `flexaudit rules`)")
@@ -164,9 +160,9 @@ def _entry(path: Path, n: int, raw: object, known: set[str] | None) -> Waiver:
             try:
                 expires = date.fromisoformat(expires.strip())
             except ValueError:
-                raise SuppressionsError(f"{where}: 'expires' is not a valid date: {_shown(expires)}") from None
+                raise SuppressionsError(f"{where}: 'expires' is not a valid date: {shown(expires)}") from None
         else:
-            raise SuppressionsError(f"{where}: 'expires' must be a date YYYY-MM-DD, got {_shown(expires)}")
+            raise SuppressionsError(f"{where}: 'expires' must be a date YYYY-MM-DD, got {shown(expires)}")
 
     return Waiver(rule=rule, resource=resource, reason=reason.strip(), expires=expires, index=n)
 

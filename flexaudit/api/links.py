@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import urllib3
 
 from flexaudit.api.errors import LinkRefused
-from flexaudit.safe_text import clipped, one_line
+from flexaudit.safe_text import clip
 
 # twilio.com or any name under it, in lower case ASCII: api.twilio.com,
 # chat.dublin.ie1.twilio.com. No trailing dot, no empty label.
@@ -69,4 +69,4 @@ def describe_link(url: object) -> str:
         where = origin(text) if "://" in text else text
     except ValueError:
         where = text
-    return clipped(one_line(where), 80)
+    return clip(where, 80)

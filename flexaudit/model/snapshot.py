@@ -21,7 +21,7 @@ from pathlib import Path
 
 from flexaudit.bounds import InputFileError, parse_json, read_text
 from flexaudit.model.inventory import SCHEMA_VERSION, SNAPSHOT_KIND, Inventory
-from flexaudit.safe_text import clipped
+from flexaudit.safe_text import clipped, shown
 
 # The large synthetic account's snapshot is 13 MB and nests 11 deep; a Studio
 # definition the scan keeps nests at most bounds.NESTING_LIMIT (32) inside it.
@@ -157,7 +157,7 @@ def loads(text: str, source: str = "snapshot") -> Inventory:
         raise SnapshotError(f"{source}: not a flexaudit inventory (expected \"kind\": \"{SNAPSHOT_KIND}\")")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise SnapshotError(f"{source}: inventory schema_version {_shown(version)}; this flexaudit reads version {SCHEMA_VERSION}")
+        raise SnapshotError(f"{source}: inventory schema_version {shown(version)}; this flexaudit reads version {SCHEMA_VERSION}")
     body = {k: v for k, v in data.items() if k != "kind"}
     try:
         inventory = _build(Inventory, body, "")
@@ -168,11 +168,6 @@ def loads(text: str, source: str = "snapshot") -> Inventory:
         raise SnapshotError(f"{source}: invalid inventory at account_sid: expected AC followed by 32 hexadecimal "
                             "characters")
     return inventory
-
-
-def _shown(value: object) -> str:
-    """A value from the file, short, for a message (the CLI makes it one safe line)."""
-    return clipped(repr(value), 40)
 
 
 # The plain types of the Inventory's fields: how an error names each, and the test a JSON value must pass.

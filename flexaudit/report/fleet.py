@@ -18,8 +18,8 @@ from urllib.parse import quote
 from flexaudit.exits import EXIT_OK
 from flexaudit.model.findings import SEVERITIES_DESC
 from flexaudit.report.model import READINESS, READINESS_LABELS, Report
-from flexaudit.report.terminal import clip, terminal_width
-from flexaudit.safe_text import one_line
+from flexaudit.report.terminal import terminal_width
+from flexaudit.safe_text import clip, one_line
 
 SCHEMA_VERSION = 1
 FLEET_FILES = {"md": "flexaudit-fleet.md", "json": "flexaudit-fleet.json"}

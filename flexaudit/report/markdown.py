@@ -29,7 +29,7 @@ from flexaudit.report.interface import ReportFormat
 from flexaudit.report.model import Report, resource_plural, step_segments
 from flexaudit.report.templating import template_environment
 from flexaudit.report.write import ATTACHMENTS, REPORT_FILES
-from flexaudit.safe_text import one_line
+from flexaudit.safe_text import clip, one_line
 
 
 class Md(str):
@@ -122,12 +122,6 @@ def md_step(value: object) -> Md:
             out += " "  # two code spans side by side would merge their fences
         out += part
     return Md(out or "—")
-
-
-def clip(value: object, limit: int) -> str:
-    """Filter: account text cut to `limit` characters (an ellipsis says so), before its escaping filter."""
-    text = one_line(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def md_resource(f) -> Md:

@@ -20,7 +20,7 @@ from typing import Sequence
 
 from flexaudit.model.findings import Severity
 from flexaudit.report.model import Report
-from flexaudit.safe_text import one_line
+from flexaudit.safe_text import clip, one_line
 
 MIN_WIDTH = 80
 TOP_RULES = 10
@@ -42,11 +42,6 @@ _WARN = "\x1b[1;33m"
 def terminal_width(columns: int | None = None) -> int:
     """The width to fit: the terminal's (or `columns`), never less than MIN_WIDTH."""
     return max(MIN_WIDTH, columns if columns is not None else shutil.get_terminal_size().columns)
-
-
-def clip(value: object, width: int) -> str:
-    text = one_line(value)
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 class _Style:
