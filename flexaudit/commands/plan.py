@@ -19,7 +19,6 @@ from flexaudit.safe_text import one_line
 def run_plan_command(options: PlanOptions) -> int:
     from flexaudit.migration.render import plan_files
     from flexaudit.migration.scripts import PlanError, plan_numbers
-    from flexaudit.readiness import plan_addresses
     from flexaudit.rules import account_blockers, get_rule
 
     inventory = pipeline.load_snapshot(options.snapshot)
@@ -32,10 +31,10 @@ def run_plan_command(options: PlanOptions) -> int:
         raise Failure(f"the snapshot has an account-wide blocker, {first.id} ({first.title}): no address can move "
                       "until it is fixed. Fix it, scan again, then plan (or pass --ignore-account-blockers); "
                       "nothing written")
-    # With --ignore-account-blockers, each address's readiness comes from its own findings only.
-    own = [f for f in report.findings if f.rule_id not in blockers]
+    # Each address's readiness already comes from its own findings only (account-wide blockers
+    # are the report's account_blockers), so --ignore-account-blockers needs nothing recomputed.
     try:
-        plan = plan_numbers(inventory, plan_addresses(inventory, own), report.tool_version, options.addresses)
+        plan = plan_numbers(inventory, report.addresses, report.tool_version, options.addresses)
     except PlanError as exc:
         raise Failure(f"{exc}; nothing written") from None
     files = plan_files(plan)
